@@ -1,0 +1,133 @@
+using AuthzWebhook.Policy;
+using AuthzWebhook.Windows;
+
+namespace AuthzWebhook.Decisions;
+
+/// <summary>
+/// (review, policy, windows, now) → decision. Pure and in memory: guardrails first (an enforced one denies, audit ones
+/// are noted), then the windows of the user and of each of the user's groups; anything else is no opinion.
+/// A replica that cannot prove its windows are fresh never allows.
+/// </summary>
+internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness freshness)
+{
+    public Decision Decide(ReviewRequest request, AccessPolicy policy, DateTimeOffset now)
+    {
+        Guardrail[]? audit = null;
+        foreach (var guardrail in policy.Guardrails)
+        {
+            if (!GuardrailApplies(guardrail, request))
+            {
+                continue;
+            }
+
+            if (guardrail.Mode == GuardrailMode.Enforce)
+            {
+                return Decision.Deny(guardrail, audit, degraded: !freshness.IsFresh(now));
+            }
+
+            audit = audit is null ? [guardrail] : [.. audit, guardrail];
+        }
+
+        if (!freshness.IsFresh(now))
+        {
+            return Decision.NoOpinion(audit, degraded: true);
+        }
+
+        ElevationWindow? best = null;
+        AccessTemplate? bestTemplate = null;
+        Consider(windows.ForUser(request.User), request, policy, now, ref best, ref bestTemplate);
+        foreach (var group in request.Groups)
+        {
+            Consider(windows.ForGroup(group), request, policy, now, ref best, ref bestTemplate);
+        }
+
+        return best is not null && bestTemplate is not null
+            ? Decision.Allow(best, bestTemplate, audit)
+            : Decision.NoOpinion(audit, degraded: false);
+    }
+
+    /// <summary>Templates the requester could ask for that would cover this request (for the no-opinion reason).</summary>
+    public static List<AccessTemplate> RequestableFor(ReviewRequest request, AccessPolicy policy)
+    {
+        var result = new List<AccessTemplate>();
+        foreach (var template in policy.TemplateList)
+        {
+            if (template.IsEligible(request.Groups) && ScopeCovers(template, request) && template.AllowsNamespace(request.Namespace)
+                && RbacRuleMatcher.AnyAllows(request, template.Rules))
+            {
+                result.Add(template);
+            }
+        }
+
+        return result;
+    }
+
+    private static void Consider(ElevationWindow[] candidates, ReviewRequest request, AccessPolicy policy, DateTimeOffset now, ref ElevationWindow? best, ref AccessTemplate? bestTemplate)
+    {
+        foreach (var window in candidates)
+        {
+            // The longest-lived covering window is named, so the reason tells the user the latest time they can rely on.
+            if (best is not null && window.ExpiresAt <= best.ExpiresAt)
+            {
+                continue;
+            }
+
+            if (!window.IsActiveAt(now) || !Contains(request.Groups, window.EligibilityGroup)
+                || !policy.Templates.TryGetValue(window.Template, out var template) || !Covers(window, template, request))
+            {
+                continue;
+            }
+
+            best = window;
+            bestTemplate = template;
+        }
+    }
+
+    private static bool Covers(ElevationWindow window, AccessTemplate template, ReviewRequest request)
+    {
+        if (!ScopeCovers(template, request))
+        {
+            return false;
+        }
+
+        // A namespaced window acts like RoleBindings in its namespaces, limited to what the policy still allows there.
+        if (template.Scope == TemplateScope.Namespaced && (!window.CoversNamespace(request.Namespace) || !template.AllowsNamespace(request.Namespace)))
+        {
+            return false;
+        }
+
+        return RbacRuleMatcher.AnyAllows(request, template.Rules);
+    }
+
+    /// <summary>Namespaced templates, like RoleBindings, never cover cluster-scoped resources or non-resource URLs.</summary>
+    private static bool ScopeCovers(AccessTemplate template, ReviewRequest request) =>
+        template.Scope == TemplateScope.Cluster || (request.IsResourceRequest && request.Namespace.Length > 0);
+
+    private static bool GuardrailApplies(Guardrail guardrail, ReviewRequest request)
+    {
+        if (!guardrail.AppliesToSubject(request.User, request.Groups))
+        {
+            return false;
+        }
+
+        if (guardrail.Namespaces.Length > 0 && (!request.IsResourceRequest || !guardrail.AppliesToNamespace(request.Namespace)))
+        {
+            return false;
+        }
+
+        return RbacRuleMatcher.AnyAllows(request, guardrail.Rules);
+    }
+
+    private static bool Contains(string[] values, string value)
+    {
+        foreach (var v in values)
+        {
+            if (string.Equals(v, value, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

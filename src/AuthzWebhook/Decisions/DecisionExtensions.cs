@@ -1,0 +1,20 @@
+using AuthzWebhook.Observability;
+
+namespace AuthzWebhook.Decisions;
+
+internal static class DecisionExtensions
+{
+    public static IServiceCollection AddDecisions(this IServiceCollection services)
+    {
+        services.AddOptions<DecisionLogOptions>().BindConfiguration(DecisionLogOptions.Section)
+            .Validate(o => o.Capacity is >= 1024 and <= 10_000_000, "AuthzWebhook:DecisionLog:Capacity must be between 1024 and 10000000.")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Output), "AuthzWebhook:DecisionLog:Output must be 'stdout' or a file path.")
+            .ValidateOnStart();
+        services.AddMetrics();
+        services.AddSingleton<AuthzMetrics>();
+        services.AddSingleton<DecisionEngine>();
+        services.AddSingleton<DecisionLog>();
+        services.AddHostedService<DecisionLogWriter>();
+        return services;
+    }
+}

@@ -1,0 +1,8 @@
+namespace AuthzWebhook.Decisions;
+
+internal enum DecisionOutcome
+{
+    NoOpinion,
+    Allow,
+    Deny,
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using System.Text;
+using AuthzWebhook.Policy;
+
+namespace AuthzWebhook.Decisions;
+
+/// <summary>
+/// The human text of an answer. The API server shows it to the user in "forbidden" messages and copies it into its
+/// audit log, so it always starts with <c>decision &lt;id&gt;</c> (the join key) and then says what to do next.
+/// </summary>
+internal static class DecisionReason
+{
+    public static string Allowed(Guid decisionId, Guid elevationId, string template, DateTimeOffset expiresAt) =>
+        string.Create(CultureInfo.InvariantCulture, $"decision {decisionId}: allowed by elevation {elevationId} (template {template}, expires {Rfc3339(expiresAt)})");
+
+    public static string Denied(Guid decisionId, Guardrail guardrail) =>
+        guardrail.Description.Length == 0
+            ? $"decision {decisionId}: denied by guardrail {guardrail.Name}"
+            : $"decision {decisionId}: denied by guardrail {guardrail.Name}: {guardrail.Description}";
+
+    public static string Degraded(Guid decisionId) =>
+        $"decision {decisionId}: no opinion; elevations are not being honoured right now because their state could not be confirmed";
+
+    public static string NoOpinion(Guid decisionId, IReadOnlyList<AccessTemplate> requestable, string ns)
+    {
+        if (requestable.Count == 0)
+        {
+            return $"decision {decisionId}: no active elevation covers this request, and no template you may request would";
+        }
+
+        var text = new StringBuilder(128)
+            .Append("decision ").Append(decisionId)
+            .Append(": no active elevation covers this request; you may request ");
+        for (var i = 0; i < requestable.Count; i++)
+        {
+            text.Append(i == 0 ? string.Empty : ", ").Append(requestable[i].Name);
+        }
+
+        if (ns.Length > 0)
+        {
+            text.Append(" for namespace ").Append(ns);
+        }
+
+        return text.Append(" (POST /api/v1/elevations)").ToString();
+    }
+
+    public static string Rfc3339(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+
+    public static string Rfc3339Micro(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
+}

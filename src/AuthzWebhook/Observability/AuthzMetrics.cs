@@ -1,0 +1,37 @@
+using System.Diagnostics.Metrics;
+
+namespace AuthzWebhook.Observability;
+
+/// <summary>Every metric the service publishes, under one meter.</summary>
+internal sealed class AuthzMetrics
+{
+    public const string MeterName = "AuthzWebhook";
+
+    private readonly Counter<long> _decisions;
+    private readonly Histogram<double> _decisionLatency;
+    private readonly Counter<long> _recordsDropped;
+    private readonly Counter<long> _auditGuardrailHits;
+
+    public AuthzMetrics(IMeterFactory meterFactory)
+    {
+        var meter = meterFactory.Create(MeterName);
+        _decisions = meter.CreateCounter<long>("authz.decisions", "{decision}", "Webhook decisions by outcome, template and degraded state.");
+        _decisionLatency = meter.CreateHistogram<double>(
+            "authz.decision.duration",
+            "s",
+            "Time from receiving a review to having its answer.",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1] });
+        _recordsDropped = meter.CreateCounter<long>("authz.decision_records.dropped", "{record}", "Decision records dropped because the writer fell behind.");
+        _auditGuardrailHits = meter.CreateCounter<long>("authz.guardrail.audit_hits", "{hit}", "Requests an audit-mode guardrail would have denied.");
+    }
+
+    public void RecordDecision(string outcome, string? template, bool degraded, double seconds)
+    {
+        _decisions.Add(1, new("outcome", outcome), new("template", template ?? string.Empty), new("degraded", degraded));
+        _decisionLatency.Record(seconds, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    public void RecordAuditGuardrail(string guardrail) => _auditGuardrailHits.Add(1, new KeyValuePair<string, object?>("guardrail", guardrail));
+
+    public void RecordDropped() => _recordsDropped.Add(1);
+}

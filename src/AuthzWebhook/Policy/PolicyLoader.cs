@@ -1,0 +1,380 @@
+using System.Security.Cryptography;
+using System.Text;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace AuthzWebhook.Policy;
+
+/// <summary>
+/// Reads and validates the policy YAML. Every problem is reported with file, line, column and field path,
+/// and nothing partial is ever returned: a policy is either wholly valid or refused.
+/// </summary>
+internal static class PolicyLoader
+{
+    public const string ApiVersion = "authzwebhook/v1";
+    public static readonly TimeSpan MaxTemplateDuration = TimeSpan.FromDays(7);
+
+    public static AccessPolicy LoadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new PolicyValidationException(path, [$"{path}:0:0: (file): cannot be read: {ex.Message}"]);
+        }
+
+        return Parse(text, path);
+    }
+
+    public static AccessPolicy Parse(string yaml, string source)
+    {
+        var errors = new List<string>();
+        var cursor = new YamlCursor(source, errors);
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException ex)
+        {
+            throw new PolicyValidationException(source, [$"{source}:{ex.Start.Line}:{ex.Start.Column}: (syntax): {ex.InnerException?.Message ?? ex.Message}"]);
+        }
+
+        if (stream.Documents.Count != 1)
+        {
+            throw new PolicyValidationException(source, [$"{source}:1:1: (document): expected exactly one YAML document, found {stream.Documents.Count}"]);
+        }
+
+        var root = cursor.Mapping(stream.Documents[0].RootNode, "(root)");
+        if (root is null)
+        {
+            throw new PolicyValidationException(source, errors);
+        }
+
+        cursor.RejectUnknown(root, string.Empty, "apiVersion", "templates", "guardrails");
+        var apiVersion = cursor.String(root, string.Empty, "apiVersion", required: true);
+        if (apiVersion is not null && apiVersion != ApiVersion)
+        {
+            cursor.Error(YamlCursor.Child(root, "apiVersion"), "apiVersion", $"must be '{ApiVersion}'");
+        }
+
+        var templates = new List<AccessTemplate>();
+        var templateNodes = cursor.Sequence(root, string.Empty, "templates");
+        for (var i = 0; i < templateNodes.Count; i++)
+        {
+            var template = ReadTemplate(cursor, templateNodes[i], $"templates[{i}]");
+            if (template is null)
+            {
+                continue;
+            }
+
+            if (templates.Exists(t => t.Name == template.Name))
+            {
+                cursor.Error(templateNodes[i], $"templates[{i}].name", $"'{template.Name}' is defined twice");
+                continue;
+            }
+
+            templates.Add(template);
+        }
+
+        var guardrails = new List<Guardrail>();
+        var guardrailNodes = cursor.Sequence(root, string.Empty, "guardrails");
+        for (var i = 0; i < guardrailNodes.Count; i++)
+        {
+            var guardrail = ReadGuardrail(cursor, guardrailNodes[i], $"guardrails[{i}]");
+            if (guardrail is null)
+            {
+                continue;
+            }
+
+            if (guardrails.Exists(g => g.Name == guardrail.Name))
+            {
+                cursor.Error(guardrailNodes[i], $"guardrails[{i}].name", $"'{guardrail.Name}' is defined twice");
+                continue;
+            }
+
+            guardrails.Add(guardrail);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new PolicyValidationException(source, errors);
+        }
+
+        return new AccessPolicy(templates, guardrails, source, HashOf(yaml));
+    }
+
+    /// <summary>Identifies a policy text, so a reload can skip an unchanged file and logs can say which policy decided.</summary>
+    public static string HashOf(string yaml) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(yaml)));
+
+    private static AccessTemplate? ReadTemplate(YamlCursor cursor, YamlNode node, string path)
+    {
+        var map = cursor.Mapping(node, path);
+        if (map is null)
+        {
+            return null;
+        }
+
+        cursor.RejectUnknown(map, path, "name", "description", "scope", "namespaces", "maxDuration", "eligibleGroups", "rules", "approval");
+        var name = cursor.String(map, path, "name", required: true);
+        if (name is not null && !KubernetesNames.IsNamespaceName(name))
+        {
+            cursor.Error(YamlCursor.Child(map, "name"), $"{path}.name", $"'{name}' must be lower-case letters, digits and '-', at most 63 characters");
+        }
+
+        var description = cursor.String(map, path, "description", required: false) ?? string.Empty;
+        var scopeText = cursor.String(map, path, "scope", required: true);
+        TemplateScope? scope = scopeText switch
+        {
+            "namespaced" => TemplateScope.Namespaced,
+            "cluster" => TemplateScope.Cluster,
+            null => null,
+            _ => null,
+        };
+        if (scopeText is not null && scope is null)
+        {
+            cursor.Error(YamlCursor.Child(map, "scope"), $"{path}.scope", $"'{scopeText}' must be 'namespaced' or 'cluster'");
+        }
+
+        var namespaces = ReadNamespaces(cursor, map, path);
+        if (scope == TemplateScope.Namespaced && namespaces.Length == 0)
+        {
+            cursor.Error(map, $"{path}.namespaces", "is required for a namespaced template (use [\"*\"] for any namespace)");
+        }
+
+        if (scope == TemplateScope.Cluster && namespaces.Length > 0)
+        {
+            cursor.Error(YamlCursor.Child(map, "namespaces"), $"{path}.namespaces", "must be empty for a cluster-scoped template: it covers every namespace");
+        }
+
+        var maxDuration = cursor.Duration(map, path, "maxDuration", required: true);
+        if (maxDuration > MaxTemplateDuration)
+        {
+            cursor.Error(YamlCursor.Child(map, "maxDuration"), $"{path}.maxDuration", $"must be at most {IsoDuration.Format(MaxTemplateDuration)}; just-in-time access is short-lived");
+        }
+
+        var eligibleGroups = cursor.Strings(map, path, "eligibleGroups", NotBlank);
+        if (eligibleGroups.Length == 0)
+        {
+            cursor.Error(map, $"{path}.eligibleGroups", "is required: name the Kubernetes groups (as the API server sends them) that may request this template");
+        }
+
+        var rules = ReadRules(cursor, map, path, allowNonResource: scope == TemplateScope.Cluster);
+        var approval = ReadApproval(cursor, map, path);
+
+        return name is null || scope is null || maxDuration is null
+            ? null
+            : new AccessTemplate(name, description, scope.Value, namespaces, maxDuration.Value, eligibleGroups, rules, approval);
+    }
+
+    private static ApprovalRule ReadApproval(YamlCursor cursor, YamlMappingNode parent, string parentPath)
+    {
+        var node = YamlCursor.Child(parent, "approval");
+        if (node is null)
+        {
+            return ApprovalRule.Default;
+        }
+
+        var path = $"{parentPath}.approval";
+        var map = cursor.Mapping(node, path);
+        if (map is null)
+        {
+            return ApprovalRule.Default;
+        }
+
+        cursor.RejectUnknown(map, path, "approvals", "approverGroups", "requireMfa", "autoApprove", "maxPending", "extensionRequiresApproval");
+        var autoApprove = cursor.Bool(map, path, "autoApprove") ?? false;
+        var approvals = cursor.Int(map, path, "approvals", min: autoApprove ? 0 : 1, max: 10) ?? (autoApprove ? 0 : 1);
+        var approverGroups = cursor.Strings(map, path, "approverGroups", NotBlank);
+        if (!autoApprove && approverGroups.Length == 0)
+        {
+            cursor.Error(map, $"{path}.approverGroups", "is required unless autoApprove is true");
+        }
+
+        return new ApprovalRule(
+            approvals,
+            approverGroups,
+            cursor.Bool(map, path, "requireMfa") ?? false,
+            autoApprove,
+            cursor.Duration(map, path, "maxPending", required: false),
+            cursor.Bool(map, path, "extensionRequiresApproval") ?? true);
+    }
+
+    private static Guardrail? ReadGuardrail(YamlCursor cursor, YamlNode node, string path)
+    {
+        var map = cursor.Mapping(node, path);
+        if (map is null)
+        {
+            return null;
+        }
+
+        cursor.RejectUnknown(map, path, "name", "description", "mode", "subjects", "except", "namespaces", "rules");
+        var name = cursor.String(map, path, "name", required: true);
+        if (name is not null && !KubernetesNames.IsNamespaceName(name))
+        {
+            cursor.Error(YamlCursor.Child(map, "name"), $"{path}.name", $"'{name}' must be lower-case letters, digits and '-', at most 63 characters");
+        }
+
+        var description = cursor.String(map, path, "description", required: false) ?? string.Empty;
+        var modeText = cursor.String(map, path, "mode", required: true);
+        GuardrailMode? mode = modeText switch
+        {
+            "enforce" => GuardrailMode.Enforce,
+            "audit" => GuardrailMode.Audit,
+            _ => null,
+        };
+        if (modeText is not null && mode is null)
+        {
+            cursor.Error(YamlCursor.Child(map, "mode"), $"{path}.mode", $"'{modeText}' must be 'enforce' or 'audit'");
+        }
+
+        var subjects = ReadSubjects(cursor, map, path, "subjects");
+        var except = ReadSubjects(cursor, map, path, "except");
+        var namespaces = ReadNamespaces(cursor, map, path);
+        var rules = ReadRules(cursor, map, path, allowNonResource: true);
+
+        return name is null || mode is null
+            ? null
+            : new Guardrail(name, description, mode.Value, subjects, except, namespaces, rules);
+    }
+
+    private static SubjectSelector ReadSubjects(YamlCursor cursor, YamlMappingNode parent, string parentPath, string field)
+    {
+        var node = YamlCursor.Child(parent, field);
+        if (node is null)
+        {
+            return SubjectSelector.None;
+        }
+
+        var path = $"{parentPath}.{field}";
+        var map = cursor.Mapping(node, path);
+        if (map is null)
+        {
+            return SubjectSelector.None;
+        }
+
+        cursor.RejectUnknown(map, path, "users", "groups");
+        return new SubjectSelector(cursor.Strings(map, path, "users", NotBlank), cursor.Strings(map, path, "groups", NotBlank));
+    }
+
+    private static NamespacePattern[] ReadNamespaces(YamlCursor cursor, YamlMappingNode map, string path)
+    {
+        var patterns = new List<NamespacePattern>();
+        cursor.Strings(map, path, "namespaces", text =>
+        {
+            if (!NamespacePattern.TryParse(text, out var pattern, out var error))
+            {
+                return error;
+            }
+
+            patterns.Add(pattern);
+            return null;
+        });
+        return [.. patterns];
+    }
+
+    private static PolicyRule[] ReadRules(YamlCursor cursor, YamlMappingNode parent, string parentPath, bool allowNonResource)
+    {
+        var nodes = cursor.Sequence(parent, parentPath, "rules");
+        if (nodes.Count == 0)
+        {
+            cursor.Error(parent, $"{parentPath}.rules", "must list at least one rule");
+        }
+
+        var rules = new List<PolicyRule>(nodes.Count);
+        for (var i = 0; i < nodes.Count; i++)
+        {
+            var path = $"{parentPath}.rules[{i}]";
+            var map = cursor.Mapping(nodes[i], path);
+            if (map is null)
+            {
+                continue;
+            }
+
+            cursor.RejectUnknown(map, path, "apiGroups", "resources", "verbs", "resourceNames", "nonResourceURLs");
+            var apiGroups = cursor.Strings(map, path, "apiGroups");
+            var resources = cursor.Strings(map, path, "resources", ValidateResource);
+            var verbs = cursor.Strings(map, path, "verbs", NotBlank);
+            var resourceNames = cursor.Strings(map, path, "resourceNames", NotBlank);
+            var urls = cursor.Strings(map, path, "nonResourceURLs", ValidateNonResourceUrl);
+
+            if (verbs.Length == 0)
+            {
+                cursor.Error(map, $"{path}.verbs", "must list at least one verb (or '*')");
+            }
+
+            if (urls.Length > 0)
+            {
+                if (apiGroups.Length > 0 || resources.Length > 0 || resourceNames.Length > 0)
+                {
+                    cursor.Error(map, path, "a rule names either resources or nonResourceURLs, not both (as in Kubernetes RBAC)");
+                }
+
+                if (!allowNonResource)
+                {
+                    cursor.Error(YamlCursor.Child(map, "nonResourceURLs"), $"{path}.nonResourceURLs", "only cluster-scoped templates may grant non-resource URLs (as only ClusterRoleBindings can in Kubernetes)");
+                }
+            }
+            else
+            {
+                if (apiGroups.Length == 0)
+                {
+                    cursor.Error(map, $"{path}.apiGroups", "is required for a resource rule (use [\"\"] for the core group)");
+                }
+
+                if (resources.Length == 0)
+                {
+                    cursor.Error(map, $"{path}.resources", "is required for a resource rule");
+                }
+            }
+
+            rules.Add(new PolicyRule(apiGroups, resources, verbs, resourceNames, urls));
+        }
+
+        return [.. rules];
+    }
+
+    private static string? NotBlank(string value) => string.IsNullOrWhiteSpace(value) ? "must not be empty" : null;
+
+    private static string? ValidateResource(string value)
+    {
+        if (value == "*")
+        {
+            return null;
+        }
+
+        var slash = value.IndexOf('/', StringComparison.Ordinal);
+        var resource = slash < 0 ? value : value[..slash];
+        var subresource = slash < 0 ? null : value[(slash + 1)..];
+        if (resource.Length == 0 || (subresource is not null && (subresource.Length == 0 || subresource.Contains('/', StringComparison.Ordinal))))
+        {
+            return $"'{value}' must be 'resource', 'resource/subresource', '*/subresource' or '*'";
+        }
+
+        if (resource != "*" && resource.Contains('*', StringComparison.Ordinal) || (subresource?.Contains('*', StringComparison.Ordinal) ?? false))
+        {
+            return $"'{value}': '*' stands only for a whole resource name ('*' or '*/subresource'), as in Kubernetes RBAC";
+        }
+
+        return null;
+    }
+
+    private static string? ValidateNonResourceUrl(string value)
+    {
+        if (value == "*")
+        {
+            return null;
+        }
+
+        if (!value.StartsWith('/'))
+        {
+            return $"'{value}' must start with '/' (or be '*')";
+        }
+
+        var star = value.IndexOf('*', StringComparison.Ordinal);
+        return star >= 0 && star != value.Length - 1 ? $"'{value}' may contain '*' only at its end" : null;
+    }
+}

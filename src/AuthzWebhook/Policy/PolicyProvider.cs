@@ -1,0 +1,88 @@
+using Microsoft.Extensions.Options;
+
+namespace AuthzWebhook.Policy;
+
+/// <summary>
+/// Holds the current policy. It is loaded when the host starts (an invalid file stops start-up) and polled afterwards;
+/// a bad edit keeps the last good policy and logs why.
+/// </summary>
+internal sealed class PolicyProvider(
+    IOptions<PolicyOptions> options,
+    IHostEnvironment environment,
+    TimeProvider timeProvider,
+    ILogger<PolicyProvider> logger) : BackgroundService
+{
+    private volatile AccessPolicy _current = AccessPolicy.Empty;
+    private volatile bool _loaded;
+
+    public AccessPolicy Current => _current;
+
+    public bool IsLoaded => _loaded;
+
+    /// <summary>The last reload problem, or null when the file on disk is the policy in force.</summary>
+    public string? LastError { get; private set; }
+
+    private string FilePath => Path.GetFullPath(options.Value.Path, environment.ContentRootPath);
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // Throws PolicyValidationException: the host refuses to start on an invalid policy.
+        var policy = PolicyLoader.LoadFile(FilePath);
+        Install(policy);
+        Log.PolicyLoaded(logger, policy.Source, policy.Templates.Count, policy.Guardrails.Length, policy.ContentHash);
+        return base.StartAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.ReloadInterval, timeProvider);
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+        {
+            Reload();
+        }
+    }
+
+    /// <summary>Re-reads the file; returns true when a new policy was installed.</summary>
+    public bool Reload()
+    {
+        try
+        {
+            var text = File.ReadAllText(FilePath);
+            if (string.Equals(PolicyLoader.HashOf(text), _current.ContentHash, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            var policy = PolicyLoader.Parse(text, FilePath);
+            Install(policy);
+            LastError = null;
+            Log.PolicyReloaded(logger, policy.Source, policy.Templates.Count, policy.Guardrails.Length, policy.ContentHash);
+            return true;
+        }
+        catch (PolicyValidationException ex)
+        {
+            ReportFailure(ex.Message);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            ReportFailure($"cannot read {FilePath}: {ex.Message}");
+        }
+
+        return false;
+    }
+
+    private void ReportFailure(string message)
+    {
+        if (!string.Equals(message, LastError, StringComparison.Ordinal))
+        {
+            LastError = message;
+            Log.PolicyReloadFailed(logger, _current.ContentHash, message);
+        }
+    }
+
+    private void Install(AccessPolicy policy)
+    {
+        _current = policy;
+        _loaded = true;
+    }
+}

@@ -1,0 +1,9 @@
+using AuthzWebhook.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddAuthzWebhook();
+
+var app = builder.Build();
+app.MapAuthzWebhook();
+
+return await app.RunAuthzWebhookAsync(args);

@@ -1,0 +1,88 @@
+using AuthzWebhook.Windows;
+using Dapper;
+using Npgsql;
+
+namespace AuthzWebhook.Storage.Postgres;
+
+/// <summary>Elevation windows in Postgres, the source of truth. Every change bumps the row's version.</summary>
+internal sealed class PostgresWindowStore(NpgsqlDataSource dataSource)
+{
+    static PostgresWindowStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    /// <summary>Every window that has not expired at <paramref name="now"/>, revoked ones included (replicas keep them as tombstones).</summary>
+    public async Task<IReadOnlyList<ElevationWindow>> LoadUnexpiredAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<WindowRow>(new CommandDefinition(
+            $"SELECT {WindowRow.Columns} FROM elevation_windows WHERE expires_at > @now",
+            new { now = now.UtcDateTime },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToWindow())];
+    }
+
+    public async Task<ElevationWindow?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<WindowRow>(new CommandDefinition(
+            $"SELECT {WindowRow.Columns} FROM elevation_windows WHERE id = @id",
+            new { id },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToWindow();
+    }
+
+    public async Task<ElevationWindow> InsertAsync(ElevationWindow window, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleAsync<WindowRow>(new CommandDefinition(
+            $"""
+            INSERT INTO elevation_windows (id, subject_kind, subject, template, namespaces, eligibility_group, starts_at, expires_at)
+            VALUES (@Id, @SubjectKind, @Subject, @Template, @Namespaces, @EligibilityGroup, @StartsAt, @ExpiresAt)
+            RETURNING {WindowRow.Columns}
+            """,
+            new
+            {
+                window.Id,
+                SubjectKind = window.SubjectKind == SubjectKind.Group ? "group" : "user",
+                window.Subject,
+                window.Template,
+                window.Namespaces,
+                window.EligibilityGroup,
+                StartsAt = window.StartsAt.UtcDateTime,
+                ExpiresAt = window.ExpiresAt.UtcDateTime,
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row.ToWindow();
+    }
+
+    /// <summary>Revokes a window that is not revoked yet; returns the new row, or null when there was nothing to revoke.</summary>
+    public async Task<ElevationWindow?> RevokeAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<WindowRow>(new CommandDefinition(
+            $"""
+            UPDATE elevation_windows
+               SET revoked_at = @at, version = version + 1, updated_at = now()
+             WHERE id = @id AND revoked_at IS NULL
+            RETURNING {WindowRow.Columns}
+            """,
+            new { id, at = at.UtcDateTime },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToWindow();
+    }
+
+    /// <summary>Moves the expiry of a live window; returns the new row, or null when the window is revoked or gone.</summary>
+    public async Task<ElevationWindow?> SetExpiryAsync(Guid id, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<WindowRow>(new CommandDefinition(
+            $"""
+            UPDATE elevation_windows
+               SET expires_at = @expiresAt, version = version + 1, updated_at = now()
+             WHERE id = @id AND revoked_at IS NULL
+            RETURNING {WindowRow.Columns}
+            """,
+            new { id, expiresAt = expiresAt.UtcDateTime },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row?.ToWindow();
+    }
+}

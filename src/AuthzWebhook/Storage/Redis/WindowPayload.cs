@@ -1,0 +1,34 @@
+using System.Text.Json.Serialization;
+using AuthzWebhook.Windows;
+
+namespace AuthzWebhook.Storage.Redis;
+
+/// <summary>An elevation window as stored in Redis and sent on the change feed.</summary>
+internal sealed record WindowPayload(
+    [property: JsonPropertyName("id")] Guid Id,
+    [property: JsonPropertyName("subject_kind")] string SubjectKind,
+    [property: JsonPropertyName("subject")] string Subject,
+    [property: JsonPropertyName("template")] string Template,
+    [property: JsonPropertyName("namespaces")] string[] Namespaces,
+    [property: JsonPropertyName("eligibility_group")] string EligibilityGroup,
+    [property: JsonPropertyName("starts_at")] DateTimeOffset StartsAt,
+    [property: JsonPropertyName("expires_at")] DateTimeOffset ExpiresAt,
+    [property: JsonPropertyName("revoked_at")] DateTimeOffset? RevokedAt,
+    [property: JsonPropertyName("version")] long Version)
+{
+    public static WindowPayload From(ElevationWindow w) => new(
+        w.Id, w.SubjectKind == Windows.SubjectKind.Group ? "group" : "user", w.Subject, w.Template, w.Namespaces, w.EligibilityGroup, w.StartsAt, w.ExpiresAt, w.RevokedAt, w.Version);
+
+    /// <summary>Null when the payload does not describe a usable window (Redis content is checked, not trusted).</summary>
+    public ElevationWindow? ToWindow()
+    {
+        if (SubjectKind is not ("user" or "group") || string.IsNullOrEmpty(Subject) || string.IsNullOrEmpty(Template)
+            || string.IsNullOrEmpty(EligibilityGroup) || Namespaces is null || ExpiresAt <= StartsAt || Version <= 0)
+        {
+            return null;
+        }
+
+        return new ElevationWindow(
+            Id, SubjectKind == "group" ? Windows.SubjectKind.Group : Windows.SubjectKind.User, Subject, Template, Namespaces, EligibilityGroup, StartsAt, ExpiresAt, RevokedAt, Version);
+    }
+}

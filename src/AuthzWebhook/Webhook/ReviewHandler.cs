@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using AuthzWebhook.Decisions;
+using AuthzWebhook.Hosting;
+using AuthzWebhook.Observability;
+using AuthzWebhook.Policy;
+using AuthzWebhook.Windows;
+using Microsoft.Extensions.Options;
+
+namespace AuthzWebhook.Webhook;
+
+/// <summary>
+/// One review, start to finish: decide, phrase the reason, hand the record to the decision log, count it.
+/// The record carries the same decision id as the reason, so the API server's audit log joins with ours.
+/// </summary>
+internal sealed class ReviewHandler(
+    DecisionEngine engine,
+    PolicyProvider policyProvider,
+    WindowFreshness freshness,
+    DecisionLog log,
+    AuthzMetrics metrics,
+    TimeProvider timeProvider,
+    IOptions<InstanceOptions> instance,
+    IOptions<WindowOptions> windowOptions)
+{
+    private readonly string _instanceName = instance.Value.InstanceName;
+
+    public ReviewAnswer Handle(ReviewRequest request, long startedAt)
+    {
+        var now = timeProvider.GetUtcNow();
+        var decisionId = Guid.CreateVersion7(now);
+        var policy = policyProvider.Current;
+        var decision = engine.Decide(request, policy, now);
+
+        string reason;
+        string? evaluationError = decision.Degraded ? StalenessError() : null;
+        switch (decision.Outcome)
+        {
+            case DecisionOutcome.Allow:
+                reason = DecisionReason.Allowed(decisionId, decision.Window!.Id, decision.Template!.Name, decision.Window.ExpiresAt);
+                break;
+            case DecisionOutcome.Deny:
+                reason = DecisionReason.Denied(decisionId, decision.Guardrail!);
+                break;
+            default:
+                reason = decision.Degraded
+                    ? DecisionReason.Degraded(decisionId)
+                    : DecisionReason.NoOpinion(decisionId, DecisionEngine.RequestableFor(request, policy), request.Namespace);
+                break;
+        }
+
+        var elapsed = timeProvider.GetElapsedTime(startedAt);
+        var outcome = decision.Outcome switch
+        {
+            DecisionOutcome.Allow => "allow",
+            DecisionOutcome.Deny => "deny",
+            _ => "no_opinion",
+        };
+
+        log.Write(new DecisionRecord
+        {
+            Time = DecisionReason.Rfc3339Micro(now),
+            DecisionId = decisionId,
+            Decision = outcome,
+            Reason = reason,
+            ElevationId = decision.Window?.Id,
+            Template = decision.Template?.Name,
+            EvaluationError = evaluationError,
+            Degraded = decision.Degraded,
+            Guardrail = decision.Guardrail?.Name,
+            AuditGuardrails = decision.AuditGuardrails is { } audit ? Array.ConvertAll(audit, g => g.Name) : null,
+            User = new DecisionUser(request.User, request.Uid, request.Groups, request.Extra),
+            Request = DecisionRequest.From(request),
+            LatencyMicroseconds = (long)elapsed.TotalMicroseconds,
+            Instance = _instanceName,
+            TraceId = Activity.Current is { } activity ? activity.TraceId.ToHexString() : null,
+        });
+
+        metrics.RecordDecision(outcome, decision.Template?.Name, decision.Degraded, elapsed.TotalSeconds);
+        if (decision.AuditGuardrails is { } hits)
+        {
+            foreach (var hit in hits)
+            {
+                metrics.RecordAuditGuardrail(hit.Name);
+            }
+        }
+
+        return new ReviewAnswer(decisionId, decision.Outcome == DecisionOutcome.Allow, decision.Outcome == DecisionOutcome.Deny, reason, evaluationError);
+    }
+
+    private string StalenessError()
+    {
+        var confirmed = freshness.ConfirmedAt;
+        var since = confirmed is { } at ? DecisionReason.Rfc3339(at) : "start-up";
+        return $"elevation windows not confirmed fresh since {since} (bound {windowOptions.Value.StalenessBound.TotalSeconds:0.###}s); Postgres and Redis unreachable or lagging";
+    }
+}

@@ -1,0 +1,75 @@
+using System.IO.Pipelines;
+using AuthzWebhook.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace AuthzWebhook.Webhook;
+
+/// <summary><c>POST /authorize</c>: the SubjectAccessReview webhook, reachable only through the mutual-TLS listener.</summary>
+internal static class WebhookApi
+{
+    public static IEndpointRouteBuilder MapWebhook(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/authorize", AuthorizeAsync)
+            .WithMetadata(new ListenerMetadata(ListenerKind.Webhook))
+            .WithName("Authorize")
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static async Task AuthorizeAsync(HttpContext context)
+    {
+        var services = context.RequestServices;
+        var handler = services.GetRequiredService<ReviewHandler>();
+        var timeProvider = services.GetRequiredService<TimeProvider>();
+        var maxBytes = services.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxBodyBytes;
+        var startedAt = timeProvider.GetTimestamp();
+
+        if (context.Request.ContentLength > maxBytes)
+        {
+            await PlainAsync(context, StatusCodes.Status400BadRequest, $"request body is larger than {maxBytes} bytes").ConfigureAwait(false);
+            return;
+        }
+
+        var reader = context.Request.BodyReader;
+        ReadResult read;
+        while (true)
+        {
+            read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+            if (read.Buffer.Length > maxBytes)
+            {
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+                await PlainAsync(context, StatusCodes.Status400BadRequest, $"request body is larger than {maxBytes} bytes").ConfigureAwait(false);
+                return;
+            }
+
+            if (read.IsCompleted)
+            {
+                break;
+            }
+
+            // Nothing consumed, everything examined: wait for the rest of the body.
+            reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+        }
+
+        var parsed = ReviewParser.TryParse(read.Buffer, out var apiVersion, out var request, out var error);
+        reader.AdvanceTo(read.Buffer.End);
+        if (!parsed)
+        {
+            await PlainAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+            return;
+        }
+
+        var answer = handler.Handle(request!, startedAt);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+        context.Response.ContentType = "application/json";
+        ReviewResponseWriter.Write(context.Response.BodyWriter, apiVersion, answer);
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static Task PlainAsync(HttpContext context, int status, string message)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync(message + "\n", context.RequestAborted);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace AuthzWebhook.Webhook;
+
+internal sealed class WebhookOptionsValidator(IHostEnvironment environment) : IValidateOptions<WebhookOptions>
+{
+    public ValidateOptionsResult Validate(string? name, WebhookOptions options)
+    {
+        var failures = new List<string>();
+        if (!IPAddress.TryParse(options.BindAddress, out _))
+        {
+            failures.Add($"AuthzWebhook:Webhook:BindAddress '{options.BindAddress}' is not an IP address; use 0.0.0.0 for all interfaces.");
+        }
+
+        if (options.Port is < 1 or > 65535)
+        {
+            failures.Add("AuthzWebhook:Webhook:Port must be 1-65535 (default 8443).");
+        }
+
+        RequireFile(failures, "CertificatePath", options.CertificatePath, "the webhook's TLS certificate (PEM)");
+        RequireFile(failures, "KeyPath", options.KeyPath, "the private key of that certificate (PEM)");
+        RequireFile(failures, "ClientCaPath", options.ClientCaPath, "the CA bundle (PEM) that signs the API server's client certificate");
+        if (options.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
+        {
+            failures.Add("AuthzWebhook:Webhook:MaxBodyBytes must be between 1024 and 16777216 (default 65536).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private void RequireFile(List<string> failures, string key, string path, string what)
+    {
+        if (string.IsNullOrWhiteSpace(path))
+        {
+            failures.Add($"AuthzWebhook:Webhook:{key} is required: the path of {what}.");
+        }
+        else if (!File.Exists(Path.GetFullPath(path, environment.ContentRootPath)))
+        {
+            failures.Add($"AuthzWebhook:Webhook:{key} names {path}, which does not exist: it must be {what}.");
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Collections.Concurrent;
+
+namespace AuthzWebhook.Windows;
+
+/// <summary>
+/// This replica's in-memory view of elevation windows, looked up by user and by group on every decision.
+/// Reads are lock-free; writes (rare) take a lock and replace the small per-subject arrays they touch.
+/// Revoked windows stay as tombstones until they expire, so that a late, older message cannot bring them back.
+/// </summary>
+internal sealed class ActiveWindowIndex
+{
+    private readonly Lock _writeLock = new();
+    private volatile IndexState _state = new();
+    private List<ElevationWindow>? _capturedDuringReload;
+
+    public ElevationWindow[] ForUser(string user) => _state.ByUser.TryGetValue(user, out var windows) ? windows : [];
+
+    public ElevationWindow[] ForGroup(string group) => _state.ByGroup.TryGetValue(group, out var windows) ? windows : [];
+
+    /// <summary>Windows known to this replica that are not revoked (some may have expired since the last prune).</summary>
+    public int Count => _state.LiveCount;
+
+    public ElevationWindow? Find(Guid id) => _state.ById.TryGetValue(id, out var window) ? window : null;
+
+    /// <summary>Applies one change unless this replica already holds the same or a newer version of that window.</summary>
+    public bool Apply(ElevationWindow window)
+    {
+        lock (_writeLock)
+        {
+            _capturedDuringReload?.Add(window);
+            return _state.Apply(window);
+        }
+    }
+
+    /// <summary>
+    /// Starts a full reload. Changes applied from now until <see cref="CompleteReload"/> are replayed over the loaded
+    /// snapshot, because the snapshot may have been read before they were written.
+    /// </summary>
+    public void BeginReload()
+    {
+        lock (_writeLock)
+        {
+            _capturedDuringReload = [];
+        }
+    }
+
+    /// <summary>Installs <paramref name="snapshot"/> (every window not yet expired, revoked ones included) as the new index.</summary>
+    public void CompleteReload(IEnumerable<ElevationWindow> snapshot)
+    {
+        var fresh = new IndexState();
+        foreach (var window in snapshot)
+        {
+            fresh.Apply(window);
+        }
+
+        lock (_writeLock)
+        {
+            foreach (var change in _capturedDuringReload ?? [])
+            {
+                fresh.Apply(change);
+            }
+
+            _capturedDuringReload = null;
+            _state = fresh;
+        }
+    }
+
+    public void AbortReload()
+    {
+        lock (_writeLock)
+        {
+            _capturedDuringReload = null;
+        }
+    }
+
+    /// <summary>Drops windows and tombstones whose expiry has passed; returns how many were dropped.</summary>
+    public int Prune(DateTimeOffset now)
+    {
+        lock (_writeLock)
+        {
+            return _state.Prune(now);
+        }
+    }
+
+    private sealed class IndexState
+    {
+        public ConcurrentDictionary<Guid, ElevationWindow> ById { get; } = new();
+
+        public ConcurrentDictionary<string, ElevationWindow[]> ByUser { get; } = new(StringComparer.Ordinal);
+
+        public ConcurrentDictionary<string, ElevationWindow[]> ByGroup { get; } = new(StringComparer.Ordinal);
+
+        public int LiveCount { get; private set; }
+
+        public bool Apply(ElevationWindow window)
+        {
+            if (ById.TryGetValue(window.Id, out var existing))
+            {
+                if (existing.Version >= window.Version)
+                {
+                    return false;
+                }
+
+                RemoveFromSubject(existing);
+            }
+
+            ById[window.Id] = window;
+            if (window.RevokedAt is null)
+            {
+                AddToSubject(window);
+            }
+
+            return true;
+        }
+
+        public int Prune(DateTimeOffset now)
+        {
+            var dropped = 0;
+            foreach (var (id, window) in ById)
+            {
+                if (window.ExpiresAt <= now && ById.TryRemove(id, out _))
+                {
+                    RemoveFromSubject(window);
+                    dropped++;
+                }
+            }
+
+            return dropped;
+        }
+
+        private void AddToSubject(ElevationWindow window)
+        {
+            var map = window.SubjectKind == SubjectKind.User ? ByUser : ByGroup;
+            map[window.Subject] = map.TryGetValue(window.Subject, out var current) ? [.. current, window] : [window];
+            LiveCount++;
+        }
+
+        private void RemoveFromSubject(ElevationWindow window)
+        {
+            if (window.RevokedAt is not null)
+            {
+                return;
+            }
+
+            var map = window.SubjectKind == SubjectKind.User ? ByUser : ByGroup;
+            if (!map.TryGetValue(window.Subject, out var current))
+            {
+                return;
+            }
+
+            var remaining = Array.FindAll(current, w => w.Id != window.Id);
+            if (remaining.Length == 0)
+            {
+                map.TryRemove(window.Subject, out _);
+            }
+            else
+            {
+                map[window.Subject] = remaining;
+            }
+
+            LiveCount -= current.Length - remaining.Length;
+        }
+    }
+}

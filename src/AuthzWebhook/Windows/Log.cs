@@ -1,0 +1,31 @@
+namespace AuthzWebhook.Windows;
+
+internal static partial class Log
+{
+    [LoggerMessage(4001, LogLevel.Warning, "Window {WindowId} saved in Postgres but not published to Redis; other replicas pick it up at their next reconcile")]
+    public static partial void FeedPublishFailed(ILogger logger, Guid windowId, Exception exception);
+
+    [LoggerMessage(4002, LogLevel.Information, "Window index loaded from {Source}: {Count} unexpired windows")]
+    public static partial void IndexLoaded(ILogger logger, string source, int count);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Window reload from {Source} failed: {Problem}")]
+    public static partial void ReloadFailed(ILogger logger, string source, string problem);
+
+    [LoggerMessage(4004, LogLevel.Warning, "Change feed connection lost ({FailureType}); heartbeats no longer confirm freshness until the feed is proven and the index reloaded")]
+    public static partial void FeedLost(ILogger logger, string failureType);
+
+    [LoggerMessage(4005, LogLevel.Information, "Change feed proven live again; reloading the window index")]
+    public static partial void FeedLive(ILogger logger);
+
+    [LoggerMessage(4006, LogLevel.Warning, "Ignored a change feed message that did not parse or describe a valid window")]
+    public static partial void BadFeedMessage(ILogger logger);
+
+    [LoggerMessage(4007, LogLevel.Warning, "Elevation windows are not confirmed fresh; granting stops until they are (degraded mode entered)")]
+    public static partial void DegradedEntered(ILogger logger);
+
+    [LoggerMessage(4008, LogLevel.Information, "Elevation windows confirmed fresh again (degraded mode left)")]
+    public static partial void DegradedLeft(ILogger logger);
+
+    [LoggerMessage(4009, LogLevel.Warning, "Subscribing to the change feed failed; retrying: {Problem}")]
+    public static partial void SubscribeFailed(ILogger logger, string problem);
+}

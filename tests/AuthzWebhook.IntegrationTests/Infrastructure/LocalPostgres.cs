@@ -1,0 +1,68 @@
+using Npgsql;
+
+namespace AuthzWebhook.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A throwaway PostgreSQL server for one test run: its own data directory and port on loopback, fsync off
+/// (nothing here must survive a crash), stopped and deleted on dispose.
+/// </summary>
+internal sealed class LocalPostgres : IDisposable
+{
+    private readonly string _bin;
+    private readonly string _root;
+    private readonly string _data;
+
+    public LocalPostgres()
+    {
+        _bin = FindBinaries();
+        Port = FreePort.Next();
+        _root = Directory.CreateTempSubdirectory("authz-test-pg-").FullName;
+        _data = Path.Combine(_root, "data");
+        Directory.CreateDirectory(_data);
+        if (ProcessRunner.IsRoot)
+        {
+            ProcessRunner.Run("chown", ["-R", "postgres:postgres", _root]);
+        }
+
+        ProcessRunner.RunAsPostgres(Path.Combine(_bin, "initdb"), ["-D", _data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
+        ProcessRunner.RunAsPostgres(Path.Combine(_bin, "pg_ctl"), [
+            "-D", _data, "-l", Path.Combine(_root, "log"), "-w", "-t", "60", "start",
+            "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {_root} -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=300",
+        ]);
+        AdminConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false";
+    }
+
+    public int Port { get; }
+
+    public string AdminConnectionString { get; }
+
+    public void Stop() => ProcessRunner.RunAsPostgres(Path.Combine(_bin, "pg_ctl"), ["-D", _data, "-m", "fast", "-w", "stop"]);
+
+    public void Start() => ProcessRunner.RunAsPostgres(Path.Combine(_bin, "pg_ctl"), ["-D", _data, "-l", Path.Combine(_root, "log"), "-w", "start"]);
+
+    public void Dispose()
+    {
+        try
+        {
+            ProcessRunner.RunAsPostgres(Path.Combine(_bin, "pg_ctl"), ["-D", _data, "-m", "immediate", "-w", "stop"]);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already stopped.
+        }
+
+        NpgsqlConnection.ClearAllPools();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    private static string FindBinaries()
+    {
+        const string root = "/usr/lib/postgresql";
+        var newest = Directory.Exists(root)
+            ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "bin")).Where(d => File.Exists(Path.Combine(d, "initdb")))
+                .OrderByDescending(d => int.TryParse(Path.GetFileName(Path.GetDirectoryName(d)), out var v) ? v : 0).FirstOrDefault()
+            : null;
+        return newest ?? throw new InvalidOperationException(
+            "PostgreSQL server binaries not found under /usr/lib/postgresql: run `make test` (it installs them), or set AUTHZ_TEST_POSTGRES to an admin connection string.");
+    }
+}

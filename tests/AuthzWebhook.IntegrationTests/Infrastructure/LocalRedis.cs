@@ -1,0 +1,71 @@
+namespace AuthzWebhook.IntegrationTests.Infrastructure;
+
+/// <summary>A throwaway Redis server on loopback for one test run, without persistence.</summary>
+internal sealed class LocalRedis : IDisposable
+{
+    private readonly string _root;
+
+    public LocalRedis()
+    {
+        if (!File.Exists("/usr/bin/redis-server"))
+        {
+            throw new InvalidOperationException("redis-server not found: run `make test` (it installs it), or set AUTHZ_TEST_REDIS to host:port.");
+        }
+
+        Port = FreePort.Next();
+        _root = Directory.CreateTempSubdirectory("authz-test-redis-").FullName;
+        Start();
+    }
+
+    public int Port { get; }
+
+    public string Configuration => $"127.0.0.1:{Port}";
+
+    public void Start()
+    {
+        ProcessRunner.Run("redis-server", [
+            "--daemonize", "yes", "--bind", "127.0.0.1", "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--dir", _root, "--pidfile", Path.Combine(_root, "redis.pid"), "--logfile", Path.Combine(_root, "redis.log"),
+            "--save", string.Empty, "--appendonly", "no",
+        ]);
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (true)
+        {
+            try
+            {
+                if (ProcessRunner.Run("redis-cli", ["-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "ping"]).Trim() == "PONG")
+                {
+                    return;
+                }
+            }
+            catch (InvalidOperationException) when (DateTime.UtcNow < deadline)
+            {
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"redis-server on port {Port} did not answer PING");
+            }
+
+            Thread.Sleep(50);
+        }
+    }
+
+    public void Stop()
+    {
+        try
+        {
+            ProcessRunner.Run("redis-cli", ["-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "shutdown", "nosave"]);
+        }
+        catch (InvalidOperationException)
+        {
+            // redis-cli reports the dropped connection of a successful shutdown as an error.
+        }
+    }
+
+    public void Dispose()
+    {
+        Stop();
+        Directory.Delete(_root, recursive: true);
+    }
+}

@@ -1,0 +1,43 @@
+using System.Diagnostics;
+
+namespace AuthzWebhook.IntegrationTests.Infrastructure;
+
+internal static class ProcessRunner
+{
+    /// <summary>Runs a command to completion; throws with its output when it fails, so a broken set-up explains itself.</summary>
+    public static string Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"could not start {fileName}");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? TimeSpan.FromMinutes(2)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish");
+        }
+
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}: {stdout.Result}{stderr.Result}");
+        }
+
+        return stdout.Result;
+    }
+
+    public static bool IsRoot => Environment.UserName == "root";
+
+    /// <summary>Postgres refuses to run as root, so as root its tools run as the postgres user.</summary>
+    public static string RunAsPostgres(string tool, IEnumerable<string> arguments) =>
+        IsRoot ? Run("runuser", ["-u", "postgres", "--", tool, .. arguments]) : Run(tool, arguments);
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace AuthzWebhook.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A real PKI made in-process (ECDSA P-256): a CA, the webhook's server certificate, the API server's client
+/// certificate, and a second, untrusted CA with a client certificate of its own. PEM files land in a temp directory.
+/// </summary>
+public sealed class TestPki : IDisposable
+{
+    public TestPki()
+    {
+        Directory = System.IO.Directory.CreateTempSubdirectory("authz-test-pki-").FullName;
+        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        Ca = CreateCa("authz-test-ca", caKey);
+        ServerCertificate = Issue(Ca, "localhost", serverAuth: true);
+        ClientCertificate = Issue(Ca, "kube-apiserver", serverAuth: false);
+
+        using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var otherCa = CreateCa("someone-else-ca", otherKey);
+        ForeignClientCertificate = Issue(otherCa, "kube-apiserver", serverAuth: false);
+
+        CaPath = Write("ca.crt", Ca.ExportCertificatePem());
+        ServerCertificatePath = Write("server.crt", ServerCertificate.ExportCertificatePem());
+        ServerKeyPath = Write("server.key", ServerCertificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+    }
+
+    public string Directory { get; }
+
+    public X509Certificate2 Ca { get; }
+
+    public X509Certificate2 ServerCertificate { get; }
+
+    public X509Certificate2 ClientCertificate { get; }
+
+    public X509Certificate2 ForeignClientCertificate { get; }
+
+    public string CaPath { get; }
+
+    public string ServerCertificatePath { get; }
+
+    public string ServerKeyPath { get; }
+
+    public void Dispose()
+    {
+        Ca.Dispose();
+        ServerCertificate.Dispose();
+        ClientCertificate.Dispose();
+        ForeignClientCertificate.Dispose();
+        System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private string Write(string name, string pem)
+    {
+        var path = Path.Combine(Directory, name);
+        File.WriteAllText(path, pem);
+        return path;
+    }
+
+    private static X509Certificate2 CreateCa(string name, ECDsa key)
+    {
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
+        return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
+    }
+
+    private static X509Certificate2 Issue(X509Certificate2 ca, string name, bool serverAuth)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
+            [new Oid(serverAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
+        if (serverAuth)
+        {
+            var san = new SubjectAlternativeNameBuilder();
+            san.AddDnsName("localhost");
+            san.AddIpAddress(IPAddress.Loopback);
+            request.CertificateExtensions.Add(san.Build());
+        }
+
+        var serial = RandomNumberGenerator.GetBytes(16);
+        serial[0] &= 0x7f;
+        // The CA certificate was created self-signed, so it already carries caKey.
+        using var issued = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddHours(12), serial);
+        using var withKey = issued.CopyWithPrivateKey(key);
+        // A PKCS#12 round trip gives SslStream on Linux a key it can use for client authentication.
+        return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
+    }
+}

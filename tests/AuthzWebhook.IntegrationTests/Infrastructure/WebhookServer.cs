@@ -1,0 +1,208 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace AuthzWebhook.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// One real service instance: Kestrel on real sockets with mutual TLS, a real Postgres database and Redis key prefix,
+/// its policy in a file and its decision records in a file the test can read.
+/// </summary>
+public sealed class WebhookServer : WebApplicationFactory<Program>
+{
+    private readonly TestPki _pki;
+    private readonly Dictionary<string, string?> _settings;
+    private readonly TimeProvider? _timeProvider;
+    private readonly string _workDirectory;
+
+    public WebhookServer(TestPki pki, string postgres, string redis, string redisPrefix, string policyYaml, TimeProvider? timeProvider = null, IDictionary<string, string?>? overrides = null)
+    {
+        _pki = pki;
+        _timeProvider = timeProvider;
+        _workDirectory = Directory.CreateTempSubdirectory("authz-test-instance-").FullName;
+        PolicyPath = Path.Combine(_workDirectory, "policy.yaml");
+        File.WriteAllText(PolicyPath, policyYaml);
+        DecisionLogPath = Path.Combine(_workDirectory, "decisions.jsonl");
+        WebhookPort = FreePort.Next();
+        ManagementPort = FreePort.Next();
+        InstanceName = "test-" + Guid.NewGuid().ToString("N")[..8];
+        _settings = new Dictionary<string, string?>
+        {
+            ["AuthzWebhook:InstanceName"] = InstanceName,
+            ["AuthzWebhook:Policy:Path"] = PolicyPath,
+            ["AuthzWebhook:Policy:ReloadInterval"] = "00:00:00.200",
+            ["AuthzWebhook:Webhook:BindAddress"] = "127.0.0.1",
+            ["AuthzWebhook:Webhook:Port"] = WebhookPort.ToString(CultureInfo.InvariantCulture),
+            ["AuthzWebhook:Webhook:CertificatePath"] = pki.ServerCertificatePath,
+            ["AuthzWebhook:Webhook:KeyPath"] = pki.ServerKeyPath,
+            ["AuthzWebhook:Webhook:ClientCaPath"] = pki.CaPath,
+            ["AuthzWebhook:Management:BindAddress"] = "127.0.0.1",
+            ["AuthzWebhook:Management:Port"] = ManagementPort.ToString(CultureInfo.InvariantCulture),
+            ["AuthzWebhook:Postgres:ConnectionString"] = postgres,
+            ["AuthzWebhook:Redis:Configuration"] = redis + ",connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000",
+            ["AuthzWebhook:Redis:KeyPrefix"] = redisPrefix,
+            ["AuthzWebhook:Windows:ReconcileInterval"] = "00:00:00.500",
+            ["AuthzWebhook:Windows:HeartbeatInterval"] = "00:00:00.100",
+            ["AuthzWebhook:Windows:StalenessBound"] = "00:00:02",
+            ["AuthzWebhook:DecisionLog:Output"] = DecisionLogPath,
+        };
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            _settings[key] = value;
+        }
+
+        UseKestrel();
+    }
+
+    public string InstanceName { get; }
+
+    public string PolicyPath { get; }
+
+    public string DecisionLogPath { get; }
+
+    public int WebhookPort { get; }
+
+    public int ManagementPort { get; }
+
+    public Uri AuthorizeUri => new($"https://localhost:{WebhookPort}/authorize?timeout=30s");
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Starts the host and waits until its window index has loaded.</summary>
+    public async Task StartAsync()
+    {
+        StartServer();
+        var synchronizer = Service<AuthzWebhook.Windows.WindowSynchronizer>();
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!synchronizer.IsLoaded)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException("window index did not load");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    /// <summary>An HTTPS client that trusts the test CA and presents <paramref name="clientCertificate"/> (null: none).</summary>
+    public HttpClient CreateMtlsClient(X509Certificate2? clientCertificate)
+    {
+        var handler = new HttpClientHandler
+        {
+            ClientCertificateOptions = ClientCertificateOption.Manual,
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(_pki.Ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return certificate is not null && chain.Build(certificate);
+            },
+        };
+        if (clientCertificate is not null)
+        {
+            handler.ClientCertificates.Add(clientCertificate);
+        }
+
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
+    }
+
+    public async Task<HttpResponseMessage> PostReviewAsync(string body, X509Certificate2? clientCertificate = null)
+    {
+        using var client = CreateMtlsClient(clientCertificate ?? _pki.ClientCertificate);
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return await client.PostAsync(AuthorizeUri, content);
+    }
+
+    /// <summary>Posts a review and returns the parsed response (asserting HTTP 200).</summary>
+    public async Task<ReviewResult> ReviewAsync(string body)
+    {
+        using var response = await PostReviewAsync(body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"HTTP {(int)response.StatusCode}: {text}");
+        return ReviewResult.Parse(text);
+    }
+
+    /// <summary>Waits for the decision record with <paramref name="decisionId"/> to be written, and returns it.</summary>
+    public async Task<JsonElement> WaitForRecordAsync(Guid decisionId, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(10));
+        var id = decisionId.ToString();
+        while (true)
+        {
+            foreach (var record in ReadRecords())
+            {
+                if (record.GetProperty("decision_id").GetString() == id)
+                {
+                    return record;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"no decision record {decisionId} in {DecisionLogPath}");
+            }
+
+            await Task.Delay(20);
+        }
+    }
+
+    public IReadOnlyList<JsonElement> ReadRecords()
+    {
+        if (!File.Exists(DecisionLogPath))
+        {
+            return [];
+        }
+
+        using var stream = new FileStream(DecisionLogPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        var records = new List<JsonElement>();
+        while (reader.ReadLine() is { } line)
+        {
+            if (line.EndsWith('}'))
+            {
+                records.Add(JsonDocument.Parse(line).RootElement.Clone());
+            }
+        }
+
+        return records;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Test");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        if (_timeProvider is not null)
+        {
+            builder.ConfigureTestServices(services => services.AddSingleton(_timeProvider));
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            try
+            {
+                Directory.Delete(_workDirectory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
