@@ -110,7 +110,11 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
             return false;
         }
 
-        if (guardrail.Namespaces.Length > 0 && (!request.IsResourceRequest || !guardrail.AppliesToNamespace(request.Namespace)))
+        // A request with no namespace spans all of them (`kubectl get secrets -A`) and returns the guarded namespaces'
+        // objects too, so a namespace-limited guardrail applies to it. For cluster-scoped resources that over-denies,
+        // which is the safe side; list resources explicitly to avoid it.
+        if (guardrail.Namespaces.Length > 0
+            && (!request.IsResourceRequest || (request.Namespace.Length > 0 && !guardrail.AppliesToNamespace(request.Namespace))))
         {
             return false;
         }

@@ -34,13 +34,21 @@ internal static class PolicyLoader
         var errors = new List<string>();
         var cursor = new YamlCursor(source, errors);
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             throw new PolicyValidationException(source, [$"{source}:{ex.Start.Line}:{ex.Start.Column}: (syntax): {ex.InnerException?.Message ?? ex.Message}"]);
+        }
+        catch (InvalidOperationException)
+        {
+            // Some malformed input (an unclosed flow sequence, for one) trips the scanner without a YamlException;
+            // the last event it did parse is the best position there is.
+            var near = parser.Current?.End;
+            throw new PolicyValidationException(source, [$"{source}:{near?.Line ?? 0}:{near?.Column ?? 0}: (syntax): YAML is malformed after this point (look for an unclosed bracket or quote)"]);
         }
 
         if (stream.Documents.Count != 1)
@@ -162,7 +170,8 @@ internal static class PolicyLoader
             cursor.Error(map, $"{path}.eligibleGroups", "is required: name the Kubernetes groups (as the API server sends them) that may request this template");
         }
 
-        var rules = ReadRules(cursor, map, path, allowNonResource: scope == TemplateScope.Cluster);
+        // An unknown scope is already reported; judging its rules against a guessed scope would only add noise.
+        var rules = ReadRules(cursor, map, path, allowNonResource: scope != TemplateScope.Namespaced);
         var approval = ReadApproval(cursor, map, path);
 
         return name is null || scope is null || maxDuration is null
@@ -175,6 +184,8 @@ internal static class PolicyLoader
         var node = YamlCursor.Child(parent, "approval");
         if (node is null)
         {
+            // Without an explicit rule a template could never be approved, or worse, be approved by a default nobody chose.
+            cursor.Error(parent, $"{parentPath}.approval", "is required: set approvals and approverGroups, or autoApprove: true");
             return ApprovalRule.Default;
         }
 

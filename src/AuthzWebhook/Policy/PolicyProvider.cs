@@ -67,6 +67,12 @@ internal sealed class PolicyProvider(
         {
             ReportFailure($"cannot read {FilePath}: {ex.Message}");
         }
+#pragma warning disable CA1031 // A reload must never take the service down: whatever went wrong, the last good policy stays.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ReportFailure($"unexpected error reading {FilePath}: {ex.GetType().Name}: {ex.Message}");
+        }
 
         return false;
     }

@@ -25,6 +25,11 @@ internal static class ReviewParser
         {
             var reader = new Utf8JsonReader(body, ReaderOptions);
             dto = JsonSerializer.Deserialize(ref reader, AuthzJsonContext.Default.SubjectAccessReviewDto);
+            if (reader.Read())
+            {
+                error = $"malformed SubjectAccessReview JSON: unexpected content after the object at byte {reader.TokenStartIndex}";
+                return false;
+            }
         }
         catch (JsonException ex)
         {

@@ -15,6 +15,9 @@ internal static class TestPolicies
               - apiGroups: [""]
                 resources: ["pods", "pods/log", "pods/exec", "events"]
                 verbs: ["get", "list", "watch", "create"]
+            approval:
+              approvals: 1
+              approverGroups: ["oidc:sre-leads"]
           - name: team-admin
             description: Administer team namespaces.
             scope: namespaced
@@ -25,6 +28,8 @@ internal static class TestPolicies
               - apiGroups: ["*"]
                 resources: ["*"]
                 verbs: ["*"]
+            approval:
+              autoApprove: true
           - name: cluster-admin
             description: Everything, everywhere.
             scope: cluster
@@ -36,6 +41,10 @@ internal static class TestPolicies
                 verbs: ["*"]
               - nonResourceURLs: ["*"]
                 verbs: ["*"]
+            approval:
+              approvals: 2
+              approverGroups: ["oidc:sre-leads"]
+              requireMfa: true
         guardrails:
           - name: kube-system-secrets
             description: Secrets in kube-system are for authz-admins only.

@@ -1,0 +1,112 @@
+using AuthzWebhook.IntegrationTests.Infrastructure;
+using AuthzWebhook.Windows;
+using Npgsql;
+
+namespace AuthzWebhook.IntegrationTests.Windows;
+
+/// <summary>
+/// A replica that cannot confirm its windows are fresh stops granting (invariant 3). Postgres and Redis are put
+/// out of reach for one instance through fault proxies; the servers the other tests use are untouched.
+/// </summary>
+public sealed class StalenessTests(TestServers servers) : IntegrationTest(servers)
+{
+    private static readonly string Review = Reviews.Resource("oidc:alice@example.com", ["oidc:sre"], "get", "pods", "payments");
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(2);
+
+    private TcpFaultProxy _postgresProxy = null!;
+    private TcpFaultProxy _redisProxy = null!;
+
+    private async Task<WebhookServer> StartBehindProxiesAsync()
+    {
+        var postgres = new NpgsqlConnectionStringBuilder(Database);
+        _postgresProxy = Track(new TcpFaultProxy(postgres.Port));
+        postgres.Host = "127.0.0.1";
+        postgres.Port = _postgresProxy.Port;
+        postgres.Timeout = 2;
+        postgres.CommandTimeout = 2;
+        var redisPort = int.Parse(Servers.RedisConfiguration.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        _redisProxy = Track(new TcpFaultProxy(redisPort));
+
+        var server = await StartServerAsync(postgres: postgres.ConnectionString, redis: $"127.0.0.1:{_redisProxy.Port}");
+        await server.Service<WindowWriter>().CreateAsync(
+            UserWindow("oidc:alice@example.com", "pod-debug", ["payments"], DateTimeOffset.UtcNow.AddSeconds(-1), TimeSpan.FromMinutes(30)), default);
+        Assert.True((await server.ReviewAsync(Review)).Allowed);
+        return server;
+    }
+
+    [Fact]
+    public async Task With_both_stores_unreachable_past_the_bound_it_answers_no_opinion_with_an_evaluation_error_and_never_allows()
+    {
+        var server = await StartBehindProxiesAsync();
+
+        _postgresProxy.Cut();
+        _redisProxy.Cut();
+        var cutAt = DateTime.UtcNow;
+
+        ReviewResult result;
+        do
+        {
+            result = await server.ReviewAsync(Review);
+            Assert.True(DateTime.UtcNow - cutAt < Bound + TimeSpan.FromSeconds(3), "still allowing well past the staleness bound");
+        }
+        while (result.Allowed);
+
+        Assert.True(DateTime.UtcNow - cutAt >= Bound - TimeSpan.FromMilliseconds(500), "stopped granting before the bound; the bound should be honoured, not shortened");
+        Assert.False(result.Denied);
+        Assert.NotNull(result.EvaluationError);
+        var record = await server.WaitForRecordAsync(result.DecisionId);
+        Assert.True(record.GetProperty("degraded").GetBoolean());
+        Assert.Equal("no_opinion", record.GetProperty("decision").GetString());
+        Assert.Equal(result.EvaluationError, record.GetProperty("evaluation_error").GetString());
+
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.False((await server.ReviewAsync(Review)).Allowed);
+            await Task.Delay(50);
+        }
+
+        _postgresProxy.Restore();
+        _redisProxy.Restore();
+        await EventuallyAsync(async () => (await server.ReviewAsync(Review)).Allowed, TimeSpan.FromSeconds(15), "recovery after the stores return");
+    }
+
+    [Fact]
+    public async Task With_only_Redis_unreachable_the_Postgres_reconcile_keeps_it_granting()
+    {
+        var server = await StartBehindProxiesAsync();
+
+        _redisProxy.Cut();
+        await Task.Delay(Bound * 2);
+
+        var result = await server.ReviewAsync(Review);
+        Assert.True(result.Allowed, result.Reason);
+        Assert.Null(result.EvaluationError);
+    }
+
+    [Fact]
+    public async Task With_only_Postgres_unreachable_heartbeats_through_Redis_keep_it_granting()
+    {
+        var server = await StartBehindProxiesAsync();
+
+        _postgresProxy.Cut();
+        await Task.Delay(Bound * 2);
+
+        var result = await server.ReviewAsync(Review);
+        Assert.True(result.Allowed, result.Reason);
+        Assert.Null(result.EvaluationError);
+    }
+
+    [Fact]
+    public async Task Guardrails_still_deny_while_degraded()
+    {
+        var server = await StartBehindProxiesAsync();
+        _postgresProxy.Cut();
+        _redisProxy.Cut();
+        await EventuallyAsync(async () => (await server.ReviewAsync(Review)).EvaluationError is not null, TimeSpan.FromSeconds(10), "degraded mode");
+
+        var result = await server.ReviewAsync(Reviews.Resource("oidc:alice@example.com", ["oidc:sre"], "get", "secrets", "kube-system"));
+
+        Assert.True(result.Denied);
+        Assert.NotNull(result.EvaluationError);
+    }
+}
