@@ -9,19 +9,19 @@ internal static class WebhookApi
 {
     public static IEndpointRouteBuilder MapWebhook(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/authorize", AuthorizeAsync)
+        // Singletons resolved once here, not per review: the hot path does no service lookups.
+        var handler = app.ServiceProvider.GetRequiredService<ReviewHandler>();
+        var timeProvider = app.ServiceProvider.GetRequiredService<TimeProvider>();
+        var maxBytes = app.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxBodyBytes;
+        app.MapPost("/authorize", context => AuthorizeAsync(context, handler, timeProvider, maxBytes))
             .WithMetadata(new ListenerMetadata(ListenerKind.Webhook))
             .WithName("Authorize")
             .ExcludeFromDescription();
         return app;
     }
 
-    private static async Task AuthorizeAsync(HttpContext context)
+    private static async Task AuthorizeAsync(HttpContext context, ReviewHandler handler, TimeProvider timeProvider, int maxBytes)
     {
-        var services = context.RequestServices;
-        var handler = services.GetRequiredService<ReviewHandler>();
-        var timeProvider = services.GetRequiredService<TimeProvider>();
-        var maxBytes = services.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxBodyBytes;
         var startedAt = timeProvider.GetTimestamp();
 
         if (context.Request.ContentLength > maxBytes)
