@@ -43,6 +43,29 @@ public sealed class TestPki : IDisposable
 
     public string ServerKeyPath { get; }
 
+    /// <summary>An HTTPS client that trusts only this CA and presents <paramref name="clientCertificate"/> (null: none).</summary>
+    public HttpClient CreateHttpClient(X509Certificate2? clientCertificate)
+    {
+        var handler = new HttpClientHandler
+        {
+            ClientCertificateOptions = ClientCertificateOption.Manual,
+            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new X509Chain();
+                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(Ca);
+                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+                return certificate is not null && chain.Build(certificate);
+            },
+        };
+        if (clientCertificate is not null)
+        {
+            handler.ClientCertificates.Add(clientCertificate);
+        }
+
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
+    }
+
     public void Dispose()
     {
         Ca.Dispose();

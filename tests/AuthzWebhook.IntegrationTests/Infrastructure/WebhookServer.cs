@@ -93,27 +93,7 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
     }
 
     /// <summary>An HTTPS client that trusts the test CA and presents <paramref name="clientCertificate"/> (null: none).</summary>
-    public HttpClient CreateMtlsClient(X509Certificate2? clientCertificate)
-    {
-        var handler = new HttpClientHandler
-        {
-            ClientCertificateOptions = ClientCertificateOption.Manual,
-            ServerCertificateCustomValidationCallback = (_, certificate, _, _) =>
-            {
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(_pki.Ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return certificate is not null && chain.Build(certificate);
-            },
-        };
-        if (clientCertificate is not null)
-        {
-            handler.ClientCertificates.Add(clientCertificate);
-        }
-
-        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
-    }
+    public HttpClient CreateMtlsClient(X509Certificate2? clientCertificate) => _pki.CreateHttpClient(clientCertificate);
 
     public async Task<HttpResponseMessage> PostReviewAsync(string body, X509Certificate2? clientCertificate = null)
     {
