@@ -1,7 +1,7 @@
 using AuthzWebhook.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
-builder.AddAuthzWebhook();
+builder.AddAuthzWebhook(args);
 
 var app = builder.Build();
 app.MapAuthzWebhook();

@@ -12,8 +12,15 @@ namespace AuthzWebhook.Hosting;
 /// <summary>The composition of the whole service, so that Program.cs reads as a table of contents.</summary>
 internal static class HostingExtensions
 {
-    public static WebApplicationBuilder AddAuthzWebhook(this WebApplicationBuilder builder)
+    /// <summary>Registers the service; with <c>migrate</c> as the first argument, only what applying <c>sql/</c> needs.</summary>
+    public static WebApplicationBuilder AddAuthzWebhook(this WebApplicationBuilder builder, string[] args)
     {
+        if (IsMigrateCommand(args))
+        {
+            builder.Services.AddPostgres();
+            return builder;
+        }
+
         // stdout carries decision records only; every application log line goes to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Services.TryAddSingleton(TimeProvider.System);
@@ -32,6 +39,8 @@ internal static class HostingExtensions
         return builder;
     }
 
+    private static bool IsMigrateCommand(string[] args) => args is ["migrate", ..];
+
     public static WebApplication MapAuthzWebhook(this WebApplication app)
     {
         app.UseRouting();
@@ -44,7 +53,7 @@ internal static class HostingExtensions
     /// <summary>Runs the service, or with <c>migrate</c> as the first argument only applies <c>sql/</c> and exits.</summary>
     public static async Task<int> RunAuthzWebhookAsync(this WebApplication app, string[] args)
     {
-        if (args is ["migrate", ..])
+        if (IsMigrateCommand(args))
         {
             var runner = app.Services.GetRequiredService<MigrationRunner>();
             var applied = await runner.ApplyAsync(MigrationRunner.DefaultDirectory, CancellationToken.None).ConfigureAwait(false);

@@ -9,11 +9,13 @@ internal static class WebhookApi
 {
     public static IEndpointRouteBuilder MapWebhook(this IEndpointRouteBuilder app)
     {
-        // Singletons resolved once here, not per review: the hot path does no service lookups.
-        var handler = app.ServiceProvider.GetRequiredService<ReviewHandler>();
-        var timeProvider = app.ServiceProvider.GetRequiredService<TimeProvider>();
-        var maxBytes = app.ServiceProvider.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxBodyBytes;
-        app.MapPost("/authorize", context => AuthorizeAsync(context, handler, timeProvider, maxBytes))
+        // Resolved once, on the first review (not at mapping, so `migrate` needs no webhook settings), then reused:
+        // the hot path does no service lookups.
+        var services = app.ServiceProvider;
+        var handler = new Lazy<ReviewHandler>(services.GetRequiredService<ReviewHandler>);
+        var timeProvider = new Lazy<TimeProvider>(services.GetRequiredService<TimeProvider>);
+        var maxBytes = new Lazy<int>(() => services.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxBodyBytes);
+        app.MapPost("/authorize", context => AuthorizeAsync(context, handler.Value, timeProvider.Value, maxBytes.Value))
             .WithMetadata(new ListenerMetadata(ListenerKind.Webhook))
             .WithName("Authorize")
             .ExcludeFromDescription();

@@ -104,4 +104,32 @@ public sealed class ServiceProcessTests(TestServers servers) : IntegrationTest(s
             Directory.Delete(work, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_migrate_command_applies_the_schema_and_exits_without_any_listener_settings()
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AuthzWebhook.dll"));
+        start.ArgumentList.Add("migrate");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["AuthzWebhook__Postgres__ConnectionString"] = Database;
+
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        var migrations = AuthzWebhook.Storage.Postgres.MigrationRunner.Discover(AuthzWebhook.Storage.Postgres.MigrationRunner.DefaultDirectory).Count;
+        Assert.True(process.ExitCode == 0, await stderr);
+        Assert.Contains($"migrations applied: {migrations}", await stderr, StringComparison.Ordinal);
+        await using var connection = new Npgsql.NpgsqlConnection(Database);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM schema_migrations", connection);
+        Assert.Equal(migrations, (long)(await command.ExecuteScalarAsync())!);
+    }
 }
