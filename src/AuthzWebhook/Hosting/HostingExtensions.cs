@@ -13,7 +13,7 @@ namespace AuthzWebhook.Hosting;
 internal static class HostingExtensions
 {
     /// <summary>Registers the service; with <c>migrate</c> as the first argument, only what applying <c>sql/</c> needs.</summary>
-    public static WebApplicationBuilder AddAuthzWebhook(this WebApplicationBuilder builder, string[] args)
+    public static WebApplicationBuilder AddAuthzWebhook(this WebApplicationBuilder builder, params string[] args)
     {
         if (IsMigrateCommand(args))
         {

@@ -22,15 +22,7 @@ public sealed class ServiceProcessTests(TestServers servers) : IntegrationTest(s
         await File.WriteAllTextAsync(policyPath, TestPolicies.Standard);
         var webhookPort = FreePort.Next();
         var managementPort = FreePort.Next();
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AuthzWebhook.dll"));
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var start = ServiceStartInfo();
         start.Environment["AuthzWebhook__InstanceName"] = "process-test";
         start.Environment["AuthzWebhook__Policy__Path"] = policyPath;
         start.Environment["AuthzWebhook__Webhook__BindAddress"] = "127.0.0.1";
@@ -108,16 +100,7 @@ public sealed class ServiceProcessTests(TestServers servers) : IntegrationTest(s
     [Fact]
     public async Task The_migrate_command_applies_the_schema_and_exits_without_any_listener_settings()
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AuthzWebhook.dll"));
-        start.ArgumentList.Add("migrate");
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var start = ServiceStartInfo("migrate");
         start.Environment["AuthzWebhook__Postgres__ConnectionString"] = Database;
 
         using var process = Process.Start(start)!;
@@ -131,5 +114,25 @@ public sealed class ServiceProcessTests(TestServers servers) : IntegrationTest(s
         await connection.OpenAsync();
         await using var command = new Npgsql.NpgsqlCommand("SELECT count(*) FROM schema_migrations", connection);
         Assert.Equal(migrations, (long)(await command.ExecuteScalarAsync())!);
+    }
+
+    /// <summary>The built service, run with <c>dotnet</c> as in its container, configured only by the environment.</summary>
+    private static ProcessStartInfo ServiceStartInfo(params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = AppContext.BaseDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AuthzWebhook.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        return start;
     }
 }

@@ -55,33 +55,25 @@ internal sealed class PostgresWindowStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Revokes a window that is not revoked yet; returns the new row, or null when there was nothing to revoke.</summary>
-    public async Task<ElevationWindow?> RevokeAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var row = await connection.QuerySingleOrDefaultAsync<WindowRow>(new CommandDefinition(
-            $"""
-            UPDATE elevation_windows
-               SET revoked_at = @at, version = version + 1, updated_at = now()
-             WHERE id = @id AND revoked_at IS NULL
-            RETURNING {WindowRow.Columns}
-            """,
-            new { id, at = at.UtcDateTime },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return row?.ToWindow();
-    }
+    public Task<ElevationWindow?> RevokeAsync(Guid id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        UpdateLiveAsync("revoked_at = @value", id, at, cancellationToken);
 
     /// <summary>Moves the expiry of a live window; returns the new row, or null when the window is revoked or gone.</summary>
-    public async Task<ElevationWindow?> SetExpiryAsync(Guid id, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    public Task<ElevationWindow?> SetExpiryAsync(Guid id, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        UpdateLiveAsync("expires_at = @value", id, expiresAt, cancellationToken);
+
+    /// <summary>Applies <paramref name="assignment"/> (a constant SQL fragment, never input) to a window not yet revoked, bumping its version.</summary>
+    private async Task<ElevationWindow?> UpdateLiveAsync(string assignment, Guid id, DateTimeOffset value, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         var row = await connection.QuerySingleOrDefaultAsync<WindowRow>(new CommandDefinition(
             $"""
             UPDATE elevation_windows
-               SET expires_at = @expiresAt, version = version + 1, updated_at = now()
+               SET {assignment}, version = version + 1, updated_at = now()
              WHERE id = @id AND revoked_at IS NULL
             RETURNING {WindowRow.Columns}
             """,
-            new { id, expiresAt = expiresAt.UtcDateTime },
+            new { id, value = value.UtcDateTime },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row?.ToWindow();
     }
