@@ -1,6 +1,5 @@
 using System.Net;
 using System.Security.Authentication;
-using System.Security.Cryptography.X509Certificates;
 using AuthzWebhook.Webhook;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -15,38 +14,28 @@ namespace AuthzWebhook.Hosting;
 internal sealed class ListenerSetup(
     IOptions<WebhookOptions> webhook,
     IOptions<ManagementOptions> management,
-    IHostEnvironment environment) : IConfigureOptions<KestrelServerOptions>
+    WebhookCertificates certificates) : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions kestrel)
     {
         kestrel.AddServerHeader = false;
         var w = webhook.Value;
-        var serverCertificate = LoadServerCertificate(Resolve(w.CertificatePath), Resolve(w.KeyPath));
-        var validator = ClientCertificateValidator.FromPemFile(Resolve(w.ClientCaPath));
 
         kestrel.Listen(IPAddress.Parse(w.BindAddress), w.Port, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
             listen.UseHttps(new HttpsConnectionAdapterOptions
             {
-                ServerCertificate = serverCertificate,
+                // Looked up per handshake so that a rotated certificate is served without a restart.
+                ServerCertificateSelector = (_, _) => certificates.ServerCertificate,
                 SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                 ClientCertificateMode = ClientCertificateMode.RequireCertificate,
                 CheckCertificateRevocation = false,
-                ClientCertificateValidation = (certificate, _, _) => validator.IsTrusted(certificate),
+                ClientCertificateValidation = (certificate, _, _) => certificates.IsTrustedClient(certificate),
             });
         });
 
         var m = management.Value;
         kestrel.Listen(IPAddress.Parse(m.BindAddress), m.Port, listen => listen.Protocols = HttpProtocols.Http1);
-    }
-
-    private string Resolve(string path) => Path.GetFullPath(path, environment.ContentRootPath);
-
-    private static X509Certificate2 LoadServerCertificate(string certificatePath, string keyPath)
-    {
-        using var pem = X509Certificate2.CreateFromPemFile(certificatePath, keyPath);
-        // SslStream on Linux needs the key in a form it can export; a PKCS#12 round trip gives it one.
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
     }
 }

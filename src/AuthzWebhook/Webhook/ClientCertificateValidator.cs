@@ -11,13 +11,13 @@ internal sealed class ClientCertificateValidator(X509Certificate2Collection trus
 {
     private static readonly Oid ClientAuthentication = new("1.3.6.1.5.5.7.3.2");
 
-    public static ClientCertificateValidator FromPemFile(string path)
+    public static ClientCertificateValidator FromPem(string pem)
     {
         var cas = new X509Certificate2Collection();
-        cas.ImportFromPemFile(path);
+        cas.ImportFromPem(pem);
         if (cas.Count == 0)
         {
-            throw new InvalidOperationException($"{path} holds no PEM certificate; AuthzWebhook:Webhook:ClientCaPath must name the CA that signs the API server's client certificate.");
+            throw new InvalidOperationException("AuthzWebhook:Webhook:ClientCaPath holds no PEM certificate; it must name the CA that signs the API server's client certificate.");
         }
 
         return new ClientCertificateValidator(cas);

@@ -14,6 +14,7 @@ internal static class WebhookExtensions
             .Validate(o => o.Port is >= 1 and <= 65535, "AuthzWebhook:Management:Port must be 1-65535 (default 9090).")
             .Validate(o => System.Net.IPAddress.TryParse(o.BindAddress, out _), "AuthzWebhook:Management:BindAddress must be an IP address.")
             .ValidateOnStart();
+        services.AddSingleton<WebhookCertificates>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, ListenerSetup>();
         services.AddSingleton<ReviewHandler>();
         return services;

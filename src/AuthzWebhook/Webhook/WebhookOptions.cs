@@ -17,6 +17,9 @@ internal sealed class WebhookOptions
     /// <summary>PEM bundle of the CA(s) that sign the API server's client certificate; nothing else may call the webhook.</summary>
     public string ClientCaPath { get; set; } = string.Empty;
 
+    /// <summary>How often the certificate files are checked for rotation (on a handshake, never more often).</summary>
+    public TimeSpan CertificateCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Largest review body accepted; real reviews are a few hundred bytes.</summary>
     public int MaxBodyBytes { get; set; } = 64 * 1024;
 }

@@ -21,6 +21,11 @@ internal sealed class WebhookOptionsValidator(IHostEnvironment environment) : IV
         RequireFile(failures, "CertificatePath", options.CertificatePath, "the webhook's TLS certificate (PEM)");
         RequireFile(failures, "KeyPath", options.KeyPath, "the private key of that certificate (PEM)");
         RequireFile(failures, "ClientCaPath", options.ClientCaPath, "the CA bundle (PEM) that signs the API server's client certificate");
+        if (options.CertificateCheckInterval < TimeSpan.FromMilliseconds(100) || options.CertificateCheckInterval > TimeSpan.FromHours(1))
+        {
+            failures.Add("AuthzWebhook:Webhook:CertificateCheckInterval must be between 00:00:00.1 and 01:00:00 (default 00:00:30).");
+        }
+
         if (options.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
         {
             failures.Add("AuthzWebhook:Webhook:MaxBodyBytes must be between 1024 and 16777216 (default 65536).");

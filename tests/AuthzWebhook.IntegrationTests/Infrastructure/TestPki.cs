@@ -31,7 +31,7 @@ public sealed class TestPki : IDisposable
 
     public X509Certificate2 Ca { get; }
 
-    public X509Certificate2 ServerCertificate { get; }
+    public X509Certificate2 ServerCertificate { get; private set; }
 
     public X509Certificate2 ClientCertificate { get; }
 
@@ -42,6 +42,20 @@ public sealed class TestPki : IDisposable
     public string ServerCertificatePath { get; }
 
     public string ServerKeyPath { get; }
+
+    /// <summary>Issues a new server certificate from the same CA and swaps the files in place, as a rotation does.</summary>
+    public X509Certificate2 RotateServerCertificate()
+    {
+        var next = Issue(Ca, "localhost", serverAuth: true);
+        Replace(ServerKeyPath, next.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem());
+        Replace(ServerCertificatePath, next.ExportCertificatePem());
+        ServerCertificate.Dispose();
+        ServerCertificate = next;
+        return next;
+    }
+
+    /// <summary>Makes <paramref name="other"/>'s CA the only one trusted for clients, in place.</summary>
+    public void TrustOnlyClientsOf(TestPki other) => Replace(CaPath, other.Ca.ExportCertificatePem());
 
     /// <summary>An HTTPS client that trusts only this CA and presents <paramref name="clientCertificate"/> (null: none).</summary>
     public HttpClient CreateHttpClient(X509Certificate2? clientCertificate)
@@ -73,6 +87,12 @@ public sealed class TestPki : IDisposable
         ClientCertificate.Dispose();
         ForeignClientCertificate.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
+    }
+
+    private static void Replace(string path, string content)
+    {
+        File.WriteAllText(path + ".new", content);
+        File.Move(path + ".new", path, overwrite: true);
     }
 
     private string Write(string name, string pem)

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 
@@ -70,5 +73,80 @@ public sealed class MutualTlsTests(TestServers servers) : IntegrationTest(server
         Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
         Assert.Equal(HttpStatusCode.OK, readyz.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, healthzOnWebhook.StatusCode);
+    }
+
+    private static readonly Dictionary<string, string?> FastCertificateChecks = new() { ["AuthzWebhook:Webhook:CertificateCheckInterval"] = "00:00:00.100" };
+
+    [Fact]
+    public async Task A_rotated_server_certificate_is_served_without_a_restart()
+    {
+        var server = await StartServerAsync(overrides: FastCertificateChecks);
+        var before = await PresentedCertificateAsync(server.WebhookPort);
+
+        var rotated = Pki.RotateServerCertificate();
+
+        await EventuallyAsync(async () => await PresentedCertificateAsync(server.WebhookPort) == rotated.Thumbprint, TimeSpan.FromSeconds(10), "the rotated certificate to be served");
+        Assert.NotEqual(before, rotated.Thumbprint);
+        using var response = await server.PostReviewAsync(Body);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_rotated_client_CA_applies_to_new_connections()
+    {
+        var server = await StartServerAsync(overrides: FastCertificateChecks);
+        using var next = new TestPki();
+
+        Pki.TrustOnlyClientsOf(next);
+
+        await EventuallyAsync(
+            async () =>
+            {
+                try
+                {
+                    using var response = await server.PostReviewAsync(Body, next.ClientCertificate);
+                    return response.IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            TimeSpan.FromSeconds(10),
+            "the new CA's client to be accepted");
+        await Assert.ThrowsAsync<HttpRequestException>(() => server.PostReviewAsync(Body, Pki.ClientCertificate));
+    }
+
+    [Fact]
+    public async Task A_half_written_certificate_file_keeps_the_previous_certificate()
+    {
+        var server = await StartServerAsync(overrides: FastCertificateChecks);
+        var before = await PresentedCertificateAsync(server.WebhookPort);
+
+        await File.WriteAllTextAsync(Pki.ServerCertificatePath, "-----BEGIN CERTIFICATE-----\nMIIB");
+        await Task.Delay(500);
+
+        Assert.Equal(before, await PresentedCertificateAsync(server.WebhookPort));
+    }
+
+    /// <summary>The thumbprint of the certificate the webhook presents in a fresh TLS handshake.</summary>
+    private async Task<string> PresentedCertificateAsync(int port)
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, port);
+        await using var tls = new SslStream(tcp.GetStream(), false, (_, certificate, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(Pki.Ca);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return certificate is X509Certificate2 presented && chain.Build(presented);
+        });
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+        {
+            TargetHost = "localhost",
+            ClientCertificates = new X509CertificateCollection { Pki.ClientCertificate },
+        });
+        return ((X509Certificate2)tls.RemoteCertificate!).Thumbprint;
     }
 }
