@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(4009, LogLevel.Warning, "Subscribing to the change feed failed; retrying: {Problem}")]
     public static partial void SubscribeFailed(ILogger logger, string problem);
+
+    [LoggerMessage(4010, LogLevel.Warning, "Window {WindowId} announced on the change feed could not be confirmed in Postgres; it waits for the next reconcile: {Problem}")]
+    public static partial void GrantNotConfirmed(ILogger logger, Guid windowId, string problem);
 }

@@ -15,6 +15,8 @@ namespace AuthzWebhook.Windows;
 /// proves every earlier change arrived and confirms freshness between reconciles.</item>
 /// </list>
 /// After the feed breaks, heartbeats count again only once one has come through and a reload has followed it.
+/// Redis is trusted to take access away, never to grant it: a change that only narrows a window (revocation, earlier
+/// expiry) applies at once, anything else is re-read from Postgres before it counts.
 /// </summary>
 internal sealed class WindowSynchronizer(
     ActiveWindowIndex index,
@@ -32,6 +34,7 @@ internal sealed class WindowSynchronizer(
     private long _liveEpoch;
     private long _syncedEpoch;
     private bool _wasFresh;
+    private CancellationToken _stopping;
 
     /// <summary>True once the index has been loaded from Postgres or Redis at least once.</summary>
     public bool IsLoaded { get; private set; }
@@ -44,6 +47,7 @@ internal sealed class WindowSynchronizer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        _stopping = stoppingToken;
         redis.ConnectionFailed += OnConnectionChanged;
         redis.ConnectionRestored += OnConnectionChanged;
         try
@@ -146,18 +150,27 @@ internal sealed class WindowSynchronizer(
             Log.ReloadFailed(logger, "postgres", ex.Message);
         }
 
+        index.AbortReload();
         try
         {
-            // Postgres is down, so nothing can change: Redis's copy is as complete as the feed. It does not itself
-            // confirm freshness; heartbeats on the proven feed do.
+            // Postgres is down, so nothing can be granted or changed now; what the feed may have missed while it was
+            // broken are narrowing changes, and Redis still holds those (revoked windows stay until they expire).
+            // Its copy does not itself confirm freshness; heartbeats on the proven feed do.
             var windows = await redisCache.LoadUnexpiredAsync(cancellationToken).ConfigureAwait(false);
-            index.CompleteReload(windows);
+            foreach (var window in windows)
+            {
+                if (OnlyNarrows(window, index.Find(window.Id)))
+                {
+                    index.Apply(window);
+                }
+            }
+
+            index.Prune(timeProvider.GetUtcNow());
             Loaded("redis", windows.Count, liveEpochAtStart);
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            index.AbortReload();
             Log.ReloadFailed(logger, "redis", ex.Message);
             return false;
         }
@@ -187,7 +200,15 @@ internal sealed class WindowSynchronizer(
         switch (message)
         {
             case { Kind: FeedMessage.WindowKind, Window: { } payload } when payload.ToWindow() is { } window:
-                index.Apply(window);
+                if (OnlyNarrows(window, index.Find(window.Id)))
+                {
+                    index.Apply(window);
+                }
+                else
+                {
+                    _ = ConfirmFromPostgresAsync(window.Id);
+                }
+
                 break;
             case { Kind: FeedMessage.HeartbeatKind, Sender: { } sender, SentAt: { } sentAt } when sender == _self:
                 OnOwnHeartbeat(message.Epoch, sentAt);
@@ -197,6 +218,38 @@ internal sealed class WindowSynchronizer(
             default:
                 Log.BadFeedMessage(logger);
                 break;
+        }
+    }
+
+    /// <summary>
+    /// True when <paramref name="change"/> can only take access away from what this replica already holds, so that
+    /// applying it unverified is safe: a revocation, or the same window with a later start or an earlier expiry.
+    /// </summary>
+    internal static bool OnlyNarrows(ElevationWindow change, ElevationWindow? known) =>
+        change.RevokedAt is not null
+        || (known is { RevokedAt: null }
+            && change.Version > known.Version
+            && change.SubjectKind == known.SubjectKind
+            && string.Equals(change.Subject, known.Subject, StringComparison.Ordinal)
+            && string.Equals(change.Template, known.Template, StringComparison.Ordinal)
+            && string.Equals(change.EligibilityGroup, known.EligibilityGroup, StringComparison.Ordinal)
+            && change.StartsAt >= known.StartsAt
+            && change.ExpiresAt <= known.ExpiresAt
+            && Array.TrueForAll(change.Namespaces, known.CoversNamespace));
+
+    /// <summary>A change that could grant is taken from Postgres, never from the message; if Postgres cannot say, it waits for the next reconcile.</summary>
+    private async Task ConfirmFromPostgresAsync(Guid id)
+    {
+        try
+        {
+            if (await postgres.GetAsync(id, _stopping).ConfigureAwait(false) is { } confirmed)
+            {
+                index.Apply(confirmed);
+            }
+        }
+        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
+        {
+            Log.GrantNotConfirmed(logger, id, ex.Message);
         }
     }
 

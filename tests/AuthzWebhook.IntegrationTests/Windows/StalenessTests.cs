@@ -86,6 +86,20 @@ public sealed class StalenessTests(TestServers servers) : IntegrationTest(server
     }
 
     [Fact]
+    public async Task With_Postgres_still_down_a_proven_Redis_feed_restores_granting_from_memory()
+    {
+        var server = await StartBehindProxiesAsync();
+        _postgresProxy.Cut();
+        _redisProxy.Cut();
+        await EventuallyAsync(async () => (await server.ReviewAsync(Review)).EvaluationError is not null, TimeSpan.FromSeconds(10), "degraded mode");
+
+        _redisProxy.Restore();
+
+        // The feed must prove itself (a heartbeat through it, then a reload from Redis) before it confirms freshness.
+        await EventuallyAsync(async () => (await server.ReviewAsync(Review)).Allowed, TimeSpan.FromSeconds(15), "granting to resume through Redis alone");
+    }
+
+    [Fact]
     public async Task Guardrails_still_deny_while_degraded()
     {
         var server = await StartBehindProxiesAsync();
