@@ -14,6 +14,9 @@ internal static class ReviewParser
     public const string V1Beta1 = "authorization.k8s.io/v1beta1";
     public const string Kind = "SubjectAccessReview";
 
+    // Shared and never written to: most reviews carry no extra, and this one costs no allocation.
+    private static readonly Dictionary<string, string[]> NoExtra = new(StringComparer.Ordinal);
+
     private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
 
     public static bool TryParse(ReadOnlySequence<byte> body, out string apiVersion, out ReviewRequest? request, out string error)
@@ -118,7 +121,7 @@ internal static class ReviewParser
     {
         if (extra is null || extra.Count == 0)
         {
-            return new Dictionary<string, string[]>();
+            return NoExtra;
         }
 
         var result = new Dictionary<string, string[]>(extra.Count, StringComparer.Ordinal);
