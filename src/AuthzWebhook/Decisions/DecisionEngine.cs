@@ -46,14 +46,29 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
             : Decision.NoOpinion(audit, degraded: false);
     }
 
-    /// <summary>Templates the requester could ask for that would cover this request (for the no-opinion reason).</summary>
+    /// <summary>Templates the requester could ask for that would cover this request (for the no-opinion reason), in file order.</summary>
     public static List<AccessTemplate> RequestableFor(ReviewRequest request, AccessPolicy policy)
     {
         var result = new List<AccessTemplate>();
-        foreach (var template in policy.TemplateList)
+        var candidates = new List<int>();
+        foreach (var group in request.Groups)
         {
-            if (template.IsEligible(request.Groups) && ScopeCovers(template, request) && template.AllowsNamespace(request.Namespace)
-                && RbacRuleMatcher.AnyAllows(request, template.Rules))
+            if (policy.TemplatesByEligibleGroup.TryGetValue(group, out var indexes))
+            {
+                candidates.AddRange(indexes);
+            }
+        }
+
+        candidates.Sort();
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            if (i > 0 && candidates[i] == candidates[i - 1])
+            {
+                continue;
+            }
+
+            var template = policy.TemplateList[candidates[i]];
+            if (ScopeCovers(template, request) && template.AllowsNamespace(request.Namespace) && RbacRuleMatcher.AnyAllows(request, template.Rules))
             {
                 result.Add(template);
             }

@@ -10,6 +10,8 @@ namespace AuthzWebhook.Decisions;
 /// </summary>
 internal static class DecisionReason
 {
+    public const int MaxTemplatesNamed = 5;
+
     public static string Allowed(Guid decisionId, Guid elevationId, string template, DateTimeOffset expiresAt) =>
         string.Create(CultureInfo.InvariantCulture, $"decision {decisionId}: allowed by elevation {elevationId} (template {template}, expires {Rfc3339(expiresAt)})");
 
@@ -31,9 +33,16 @@ internal static class DecisionReason
         var text = new StringBuilder(128)
             .Append("decision ").Append(decisionId)
             .Append(": no active elevation covers this request; you may request ");
-        for (var i = 0; i < requestable.Count; i++)
+        // The API server shows this in the user's "forbidden" message: a handful of names helps, fifty do not.
+        var shown = Math.Min(requestable.Count, MaxTemplatesNamed);
+        for (var i = 0; i < shown; i++)
         {
             text.Append(i == 0 ? string.Empty : ", ").Append(requestable[i].Name);
+        }
+
+        if (requestable.Count > shown)
+        {
+            text.Append(" (and ").Append(requestable.Count - shown).Append(" more)");
         }
 
         if (ns.Length > 0)

@@ -25,9 +25,13 @@ internal sealed class AuthzMetrics
         _auditGuardrailHits = meter.CreateCounter<long>("authz.guardrail.audit_hits", "{hit}", "Requests an audit-mode guardrail would have denied.");
     }
 
+    // Boxed once: a tag value is an object, and a bool boxed per decision is garbage on the hot path.
+    private static readonly object Degraded = true;
+    private static readonly object NotDegraded = false;
+
     public void RecordDecision(string outcome, string? template, bool degraded, double seconds)
     {
-        _decisions.Add(1, new("outcome", outcome), new("template", template ?? string.Empty), new("degraded", degraded));
+        _decisions.Add(1, new("outcome", outcome), new("template", template ?? string.Empty), new("degraded", degraded ? Degraded : NotDegraded));
         _decisionLatency.Record(seconds, new KeyValuePair<string, object?>("outcome", outcome));
     }
 

@@ -67,4 +67,17 @@ public sealed class DecisionReasonTests
         Assert.Equal("2026-11-27T14:00:00Z", DecisionReason.Rfc3339(time));
         Assert.Equal("2026-11-27T14:00:00.123456Z", DecisionReason.Rfc3339Micro(time));
     }
+
+    [Fact]
+    public void No_opinion_names_at_most_five_templates_and_counts_the_rest()
+    {
+        var templates = Enumerable.Range(1, 8)
+            .Select(i => new AccessTemplate($"t{i}", string.Empty, TemplateScope.Cluster, [], TimeSpan.FromHours(1), ["g"], [], ApprovalRule.Default))
+            .ToList();
+
+        var reason = DecisionReason.NoOpinion(DecisionId, templates, "payments");
+
+        Assert.Contains("you may request t1, t2, t3, t4, t5 (and 3 more) for namespace payments", reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("t6", reason, StringComparison.Ordinal);
+    }
 }

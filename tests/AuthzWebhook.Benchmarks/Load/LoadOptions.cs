@@ -1,0 +1,62 @@
+using System.Globalization;
+
+namespace AuthzWebhook.Benchmarks.Load;
+
+/// <summary>
+/// Settings of the load run, from <c>--name value</c> arguments. The defaults keep one run to about three minutes.
+/// </summary>
+internal sealed record LoadOptions
+{
+    public int Connections { get; init; } = 64;
+
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Open-loop rates as fractions of the service's measured closed-loop throughput; the target is stated at 0.5.</summary>
+    public IReadOnlyList<double> RateFractions { get; init; } = [0.1, 0.25, 0.5];
+
+    /// <summary>Active windows created in the service before measuring.</summary>
+    public int Windows { get; init; } = 1000;
+
+    /// <summary>Closed-loop rounds; each measures the fixed endpoint and then the service, so drift shows as spread.</summary>
+    public int Rounds { get; init; } = 1;
+
+    public const string Usage = "load [--connections 64] [--warmup 10] [--duration 20] [--rates 0.1,0.25,0.5] [--windows 1000] [--rounds 1]";
+
+    public static LoadOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new LoadOptions();
+        for (var i = 0; i < args.Count; i += 2)
+        {
+            if (i + 1 >= args.Count)
+            {
+                throw new ArgumentException($"{args[i]} needs a value; usage: {Usage}");
+            }
+
+            var value = args[i + 1];
+            options = args[i] switch
+            {
+                "--connections" => options with { Connections = Positive(args[i], value) },
+                "--warmup" => options with { WarmUp = TimeSpan.FromSeconds(Positive(args[i], value)) },
+                "--duration" => options with { Duration = TimeSpan.FromSeconds(Positive(args[i], value)) },
+                "--rates" => options with { RateFractions = [.. value.Split(',').Select(f => Fraction(args[i], f))] },
+                "--windows" => options with { Windows = Math.Max(2, Positive(args[i], value)) },
+                "--rounds" => options with { Rounds = Positive(args[i], value) },
+                _ => throw new ArgumentException($"unknown option {args[i]}; usage: {Usage}"),
+            };
+        }
+
+        return options;
+    }
+
+    private static int Positive(string name, string value) =>
+        int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n
+            : throw new ArgumentException($"{name} must be a positive whole number, got '{value}'");
+
+    private static double Fraction(string name, string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var f) && f is > 0 and <= 1
+            ? f
+            : throw new ArgumentException($"{name} must be a number in (0, 1], got '{value}'");
+}

@@ -1,0 +1,152 @@
+using System.Globalization;
+using AuthzWebhook.Benchmarks.Engine;
+using AuthzWebhook.Decisions;
+using AuthzWebhook.Hosting;
+using AuthzWebhook.IntegrationTests.Infrastructure;
+using AuthzWebhook.Windows;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace AuthzWebhook.Benchmarks.Load;
+
+/// <summary>
+/// The service as it runs in production, composed by its own <c>AddAuthzWebhook</c>/<c>MapAuthzWebhook</c>: its
+/// listeners, a throwaway Postgres and Redis, the 100-template benchmark policy, decision records written to a file,
+/// and windows created through <see cref="WindowWriter"/> so that the measured reviews are real allows.
+/// </summary>
+internal sealed class RealEndpoint : IAsyncDisposable
+{
+    private readonly LocalPostgres _postgres;
+    private readonly LocalRedis _redis;
+    private readonly string _workDirectory;
+    private readonly WebApplication _app;
+
+    private RealEndpoint(LocalPostgres postgres, LocalRedis redis, string workDirectory, WebApplication app, int port)
+    {
+        _postgres = postgres;
+        _redis = redis;
+        _workDirectory = workDirectory;
+        _app = app;
+        Uri = new Uri($"https://127.0.0.1:{port}/authorize?timeout=10s");
+    }
+
+    public Uri Uri { get; }
+
+    /// <summary>Records the service's decision log has dropped so far: a writer that falls behind changes what is measured.</summary>
+    public long RecordsDropped => _app.Services.GetRequiredService<DecisionLog>().Dropped;
+
+    public static async Task<RealEndpoint> StartAsync(TestPki pki, CancellationToken cancellationToken)
+    {
+        var postgres = new LocalPostgres();
+        LocalRedis? redis = null;
+        var workDirectory = Directory.CreateTempSubdirectory("authz-bench-").FullName;
+        WebApplication? app = null;
+        try
+        {
+            redis = new LocalRedis();
+            var port = FreePort.Next();
+            app = await StartAppAsync(pki, postgres, redis, workDirectory, port, cancellationToken);
+            return new RealEndpoint(postgres, redis, workDirectory, app, port);
+        }
+        catch
+        {
+            // Never leave a Postgres or Redis process behind when start-up fails.
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            redis?.Dispose();
+            postgres.Dispose();
+            Directory.Delete(workDirectory, recursive: true);
+            throw;
+        }
+    }
+
+    private static async Task<WebApplication> StartAppAsync(TestPki pki, LocalPostgres postgres, LocalRedis redis, string workDirectory, int port, CancellationToken cancellationToken)
+    {
+        var policyPath = Path.Combine(workDirectory, "policy.yaml");
+        await File.WriteAllTextAsync(policyPath, BenchmarkPolicy.Yaml(), cancellationToken);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = Environments.Production });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["AuthzWebhook:InstanceName"] = "bench",
+            ["AuthzWebhook:Policy:Path"] = policyPath,
+            ["AuthzWebhook:Webhook:BindAddress"] = "127.0.0.1",
+            ["AuthzWebhook:Webhook:Port"] = port.ToString(CultureInfo.InvariantCulture),
+            ["AuthzWebhook:Webhook:CertificatePath"] = pki.ServerCertificatePath,
+            ["AuthzWebhook:Webhook:KeyPath"] = pki.ServerKeyPath,
+            ["AuthzWebhook:Webhook:ClientCaPath"] = pki.CaPath,
+            ["AuthzWebhook:Management:BindAddress"] = "127.0.0.1",
+            ["AuthzWebhook:Management:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+            ["AuthzWebhook:Postgres:ConnectionString"] = CreateDatabase(postgres.AdminConnectionString),
+            ["AuthzWebhook:Redis:Configuration"] = redis.Configuration,
+            ["AuthzWebhook:Redis:KeyPrefix"] = "bench:",
+            ["AuthzWebhook:DecisionLog:Output"] = Path.Combine(workDirectory, "decisions.jsonl"),
+        });
+        builder.AddAuthzWebhook();
+        var app = builder.Build();
+        app.MapAuthzWebhook();
+        await app.StartAsync(cancellationToken);
+
+        var synchronizer = app.Services.GetRequiredService<WindowSynchronizer>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!synchronizer.IsLoaded)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                await app.DisposeAsync();
+                throw new TimeoutException("the service's window index did not load within 30 s");
+            }
+
+            await Task.Delay(20, cancellationToken);
+        }
+
+        return app;
+    }
+
+    /// <summary>Creates <paramref name="count"/> windows shaped like the engine benchmark's, through Postgres and Redis.</summary>
+    public async Task CreateWindowsAsync(int count, CancellationToken cancellationToken)
+    {
+        var writer = _app.Services.GetRequiredService<WindowWriter>();
+        var now = _app.Services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var users = BenchmarkWindows.UserCount(count);
+        var groupWindows = BenchmarkWindows.GroupWindowCount(count);
+        var windows = Enumerable.Range(0, count - groupWindows).Select(j => BenchmarkWindows.Window(j, SubjectKind.User, BenchmarkWindows.User(j % users), now))
+            .Concat(Enumerable.Range(0, groupWindows).Select(j => BenchmarkWindows.Window(j, SubjectKind.Group, BenchmarkWindows.Squad(j / 2), now)));
+        await Parallel.ForEachAsync(
+            windows,
+            new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken },
+            async (window, ct) => await writer.CreateAsync(window, ct));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+        finally
+        {
+            _redis.Dispose();
+            _postgres.Dispose();
+            Directory.Delete(_workDirectory, recursive: true);
+        }
+    }
+
+    private static string CreateDatabase(string adminConnectionString)
+    {
+        using (var connection = new NpgsqlConnection(adminConnectionString))
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand("CREATE DATABASE authz_bench", connection);
+            command.ExecuteNonQuery();
+        }
+
+        return new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = "authz_bench", Pooling = true }.ConnectionString;
+    }
+}

@@ -1,0 +1,39 @@
+using AuthzWebhook.Benchmarks.Load;
+using BenchmarkDotNet.Running;
+
+namespace AuthzWebhook.Benchmarks;
+
+/// <summary>
+/// <c>engine [BenchmarkDotNet arguments]</c>: the decision engine and wire micro-benchmarks;
+/// <c>load [options]</c>: the mutual-TLS load run against the service and a fixed-answer endpoint;
+/// no argument: both, engine first.
+/// </summary>
+internal static class Program
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var mode = args.Length > 0 ? args[0] : "all";
+        var rest = args.Skip(1).ToArray();
+        switch (mode)
+        {
+            case "engine":
+                RunEngine(rest);
+                return 0;
+            case "load":
+                return await LoadDriver.RunAsync(LoadOptions.Parse(rest));
+            case "all":
+                RunEngine([]);
+                return await LoadDriver.RunAsync(new LoadOptions());
+            default:
+                await Console.Error.WriteLineAsync($"usage: engine [BenchmarkDotNet arguments] | {LoadOptions.Usage} | (nothing: both)");
+                return 2;
+        }
+    }
+
+    private static void RunEngine(string[] args)
+    {
+        // Without a filter BenchmarkDotNet asks interactively which benchmark to run; `make bench` must not wait for input.
+        var withFilter = args.Contains("--filter") || args.Contains("-f") ? args : [.. args, "--filter", "*"];
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(withFilter);
+    }
+}
