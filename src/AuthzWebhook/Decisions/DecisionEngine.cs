@@ -46,8 +46,11 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
             : Decision.NoOpinion(audit, degraded: false);
     }
 
-    /// <summary>Templates the requester could ask for that would cover this request (for the no-opinion reason), in file order.</summary>
-    public static List<AccessTemplate> RequestableFor(ReviewRequest request, AccessPolicy policy)
+    /// <summary>
+    /// Templates the requester could ask for that would cover this request (for the no-opinion reason), in file order;
+    /// at most <paramref name="limit"/>, since a reason names only a few and every no-opinion answer pays for the search.
+    /// </summary>
+    public static List<AccessTemplate> RequestableFor(ReviewRequest request, AccessPolicy policy, int limit = int.MaxValue)
     {
         var result = new List<AccessTemplate>();
         var candidates = new List<int>();
@@ -60,7 +63,7 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
         }
 
         candidates.Sort();
-        for (var i = 0; i < candidates.Count; i++)
+        for (var i = 0; i < candidates.Count && result.Count < limit; i++)
         {
             if (i > 0 && candidates[i] == candidates[i - 1])
             {

@@ -12,6 +12,9 @@ internal static class DecisionReason
 {
     public const int MaxTemplatesNamed = 5;
 
+    /// <summary>How many requestable templates to look for: one more than are named, to know whether to say "and more".</summary>
+    public const int RequestableLookup = MaxTemplatesNamed + 1;
+
     public static string Allowed(Guid decisionId, Guid elevationId, string template, DateTimeOffset expiresAt) =>
         string.Create(CultureInfo.InvariantCulture, $"decision {decisionId}: allowed by elevation {elevationId} (template {template}, expires {Rfc3339(expiresAt)})");
 
@@ -42,7 +45,7 @@ internal static class DecisionReason
 
         if (requestable.Count > shown)
         {
-            text.Append(" (and ").Append(requestable.Count - shown).Append(" more)");
+            text.Append(" and more");
         }
 
         if (ns.Length > 0)

@@ -44,7 +44,7 @@ internal sealed class ReviewHandler(
             default:
                 reason = decision.Degraded
                     ? DecisionReason.Degraded(decisionId)
-                    : DecisionReason.NoOpinion(decisionId, DecisionEngine.RequestableFor(request, policy), request.Namespace);
+                    : DecisionReason.NoOpinion(decisionId, DecisionEngine.RequestableFor(request, policy, DecisionReason.RequestableLookup), request.Namespace);
                 break;
         }
 

@@ -1,5 +1,6 @@
 using AuthzWebhook.Decisions;
 using AuthzWebhook.Policy;
+using AuthzWebhook.Webhook;
 using AuthzWebhook.Windows;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Extensions.Options;
@@ -75,13 +76,13 @@ public class DecisionEngineBenchmarks
 
     /// <summary>
     /// What the webhook does on every no-opinion answer: decide, then list the templates the user could request
-    /// (<see cref="DecisionEngine.RequestableFor"/> scans all 100) for the reason text.
+    /// (<see cref="DecisionEngine.RequestableFor"/>, with the limit <see cref="ReviewHandler"/> passes) for the reason text.
     /// </summary>
     [Benchmark]
     public int NoOpinionWithRequestable()
     {
         var decision = _engine.Decide(_noOpinion, _policy, Now);
-        return (int)decision.Outcome + DecisionEngine.RequestableFor(_noOpinion, _policy).Count;
+        return (int)decision.Outcome + DecisionEngine.RequestableFor(_noOpinion, _policy, DecisionReason.RequestableLookup).Count;
     }
 
     /// <summary>An enforced guardrail denies before any window is looked at.</summary>

@@ -422,6 +422,14 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public void Requestable_templates_stop_at_the_limit_in_file_order()
+    {
+        var firstTwo = DecisionEngine.RequestableFor(GetPodLogs(groups: ["oidc:developers", "oidc:sre"]), Policy, limit: 2);
+
+        Assert.Equal(["pod-debug", "cluster-admin"], firstTwo.Select(t => t.Name));
+    }
+
+    [Fact]
     public void Requestable_templates_respect_template_namespaces_and_scope()
     {
         var elsewhere = DecisionEngine.RequestableFor(GetPodLogs(ns: "orders"), Policy);
