@@ -22,15 +22,7 @@ internal static class ClosedLoopRun
             while (Stopwatch.GetTimestamp() < measureUntil && !cancellationToken.IsCancellationRequested)
             {
                 var started = Stopwatch.GetTimestamp();
-                bool ok;
-                try
-                {
-                    ok = await call.SendAsync(cancellationToken);
-                }
-                catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-                {
-                    ok = false;
-                }
+                var ok = await call.TrySendAsync(cancellationToken);
 
                 var ended = Stopwatch.GetTimestamp();
                 if (started < measureFrom || ended > measureUntil)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 using AuthzWebhook.Webhook;
@@ -34,16 +33,7 @@ internal sealed class FixedAnswerEndpoint : IAsyncDisposable
     {
         var port = FreePort.Next();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = Environments.Production });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["AuthzWebhook:Webhook:BindAddress"] = "127.0.0.1",
-            ["AuthzWebhook:Webhook:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["AuthzWebhook:Webhook:CertificatePath"] = pki.ServerCertificatePath,
-            ["AuthzWebhook:Webhook:KeyPath"] = pki.ServerKeyPath,
-            ["AuthzWebhook:Webhook:ClientCaPath"] = pki.CaPath,
-            ["AuthzWebhook:Management:BindAddress"] = "127.0.0.1",
-            ["AuthzWebhook:Management:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
-        });
+        builder.Configuration.AddInMemoryCollection(ListenerSettings.For(pki, port));
 
         // The service's own listener registration (options, certificates, Kestrel set-up), so both endpoints share it by
         // construction; the review handler it also registers is never resolved here.

@@ -24,15 +24,7 @@ internal static class OpenLoopRun
         async Task SendAsync(long due)
         {
             var sent = Stopwatch.GetTimestamp();
-            bool ok;
-            try
-            {
-                ok = await call.SendAsync(cancellationToken);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
-            {
-                ok = false;
-            }
+            var ok = await call.TrySendAsync(cancellationToken);
 
             var ended = Stopwatch.GetTimestamp();
             if (due < measureFrom)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using AuthzWebhook.Benchmarks.Engine;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.Hosting;
@@ -71,17 +70,11 @@ internal sealed class RealEndpoint : IAsyncDisposable
         var policyPath = Path.Combine(workDirectory, "policy.yaml");
         await File.WriteAllTextAsync(policyPath, BenchmarkPolicy.Yaml(), cancellationToken);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = Environments.Production });
+        builder.Configuration.AddInMemoryCollection(ListenerSettings.For(pki, port));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["AuthzWebhook:InstanceName"] = "bench",
             ["AuthzWebhook:Policy:Path"] = policyPath,
-            ["AuthzWebhook:Webhook:BindAddress"] = "127.0.0.1",
-            ["AuthzWebhook:Webhook:Port"] = port.ToString(CultureInfo.InvariantCulture),
-            ["AuthzWebhook:Webhook:CertificatePath"] = pki.ServerCertificatePath,
-            ["AuthzWebhook:Webhook:KeyPath"] = pki.ServerKeyPath,
-            ["AuthzWebhook:Webhook:ClientCaPath"] = pki.CaPath,
-            ["AuthzWebhook:Management:BindAddress"] = "127.0.0.1",
-            ["AuthzWebhook:Management:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["AuthzWebhook:Postgres:ConnectionString"] = CreateDatabase(postgres.AdminConnectionString),
             ["AuthzWebhook:Redis:Configuration"] = redis.Configuration,
             ["AuthzWebhook:Redis:KeyPrefix"] = "bench:",

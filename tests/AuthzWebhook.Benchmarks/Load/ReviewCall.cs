@@ -19,6 +19,22 @@ internal sealed class ReviewCall(HttpClient client, Uri uri, byte[] body)
         return response.StatusCode == HttpStatusCode.OK && answer.AsSpan().IndexOf(AllowedTrue) >= 0;
     }
 
+    /// <summary>
+    /// As <see cref="SendAsync"/>, but a transport failure counts as a failed request rather than ending the run
+    /// (unless the run itself is being cancelled).
+    /// </summary>
+    public async Task<bool> TrySendAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await SendAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Sends one review and returns the answer text, to show what a failing endpoint says.</summary>
     public async Task<string> DescribeAsync(CancellationToken cancellationToken)
     {
