@@ -11,10 +11,10 @@ internal static partial class Log
     [LoggerMessage(4003, LogLevel.Warning, "Window reload from {Source} failed: {Problem}")]
     public static partial void ReloadFailed(ILogger logger, string source, string problem);
 
-    [LoggerMessage(4004, LogLevel.Warning, "Change feed connection lost ({FailureType}); heartbeats no longer confirm freshness until the feed is proven and the index reloaded")]
-    public static partial void FeedLost(ILogger logger, string failureType);
+    [LoggerMessage(4004, LogLevel.Warning, "Redis {ConnectionType} connection failed or was restored ({FailureType}); heartbeats confirm freshness again only once the feed is proven and the index reloaded")]
+    public static partial void FeedInterrupted(ILogger logger, string connectionType, string failureType);
 
-    [LoggerMessage(4005, LogLevel.Information, "Change feed proven live again; reloading the window index")]
+    [LoggerMessage(4005, LogLevel.Information, "Change feed proven live; reloading the window index before trusting it")]
     public static partial void FeedLive(ILogger logger);
 
     [LoggerMessage(4006, LogLevel.Warning, "Ignored a change feed message that did not parse or describe a valid window")]
@@ -23,7 +23,7 @@ internal static partial class Log
     [LoggerMessage(4007, LogLevel.Warning, "Elevation windows are not confirmed fresh; granting stops until they are (degraded mode entered)")]
     public static partial void DegradedEntered(ILogger logger);
 
-    [LoggerMessage(4008, LogLevel.Information, "Elevation windows confirmed fresh again (degraded mode left)")]
+    [LoggerMessage(4008, LogLevel.Information, "Elevation windows confirmed fresh: granting (degraded mode left)")]
     public static partial void DegradedLeft(ILogger logger);
 
     [LoggerMessage(4009, LogLevel.Warning, "Subscribing to the change feed failed; retrying: {Problem}")]

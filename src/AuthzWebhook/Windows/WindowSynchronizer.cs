@@ -276,14 +276,11 @@ internal sealed class WindowSynchronizer(
 
     private void OnConnectionChanged(object? sender, ConnectionFailedEventArgs e)
     {
-        if (e.ConnectionType != ConnectionType.Subscription)
-        {
-            return;
-        }
-
-        // Messages may have been lost while the subscription was down: stop trusting the feed until it is proven again.
+        // Messages may have been lost while the connection was down: stop trusting the feed until it is proven again.
+        // Every connection counts, not only the subscription one: with RESP3 the subscription rides the interactive
+        // connection, and a needless reload costs far less than trusting a feed that dropped messages.
         Interlocked.Increment(ref _epoch);
-        Log.FeedLost(logger, e.FailureType.ToString());
+        Log.FeedInterrupted(logger, e.ConnectionType.ToString(), e.FailureType.ToString());
     }
 
     private void TriggerReload()
