@@ -108,6 +108,14 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
             return false;
         }
 
+        // The policy in force, not the one at approval, decides: a group since removed from eligibleGroups no longer
+        // qualifies, and a window approved for namespaces never turns cluster-wide because its template changed scope.
+        if (!Contains(template.EligibleGroups, window.EligibilityGroup)
+            || (template.Scope == TemplateScope.Cluster && window.Namespaces.Length > 0))
+        {
+            return false;
+        }
+
         // A namespaced window acts like RoleBindings in its namespaces, limited to what the policy still allows there.
         if (template.Scope == TemplateScope.Namespaced && (!window.CoversNamespace(request.Namespace) || !template.AllowsNamespace(request.Namespace)))
         {
@@ -137,7 +145,7 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
             return false;
         }
 
-        return RbacRuleMatcher.AnyAllows(request, guardrail.Rules);
+        return RbacRuleMatcher.AnyMayTouch(request, guardrail.Rules);
     }
 
     private static bool Contains(string[] values, string value)

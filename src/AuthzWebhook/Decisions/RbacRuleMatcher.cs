@@ -35,6 +35,34 @@ internal static class RbacRuleMatcher
         return false;
     }
 
+    /// <summary>
+    /// For denies: like <see cref="AnyAllows"/>, except that a request without a name (list, watch, deletecollection)
+    /// counts as touching the named objects, since it returns or affects them too. RBAC's allow semantics would let
+    /// <c>kubectl get secrets</c> slip past a guardrail that names one secret.
+    /// </summary>
+    public static bool AnyMayTouch(ReviewRequest request, PolicyRule[] rules)
+    {
+        foreach (var rule in rules)
+        {
+            if (request.IsResourceRequest && request.Name.Length == 0 && rule.ResourceNames.Length > 0)
+            {
+                if (VerbMatches(rule, request.Verb) && ApiGroupMatches(rule, request.ApiGroup) && ResourceMatches(rule, request.Resource, request.Subresource))
+                {
+                    return true;
+                }
+
+                continue;
+            }
+
+            if (Allows(request, rule))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     public static bool VerbMatches(PolicyRule rule, string verb)
     {
         foreach (var ruleVerb in rule.Verbs)

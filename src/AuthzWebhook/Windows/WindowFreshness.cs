@@ -3,39 +3,61 @@ using Microsoft.Extensions.Options;
 namespace AuthzWebhook.Windows;
 
 /// <summary>
-/// When this replica last proved that its window index held every change. Granting stops once that proof
-/// is older than the staleness bound: stale data must never allow.
+/// When this replica last proved that its window index held every change. Granting stops once that proof is older
+/// than the staleness bound: stale data must never allow. A Postgres reload is full proof. A heartbeat through the
+/// Redis feed proves only that every change *published* arrived, and a change whose publish failed is caught by the
+/// next Postgres reload; so feed proofs count only while the last Postgres reload is younger than
+/// <see cref="WindowOptions.MaxTimeWithoutPostgres"/>.
 /// </summary>
 internal sealed class WindowFreshness(TimeProvider timeProvider, IOptions<WindowOptions> options)
 {
     private readonly TimeSpan _bound = options.Value.StalenessBound;
-    private long _confirmedAtTicks = long.MinValue;
+    private readonly TimeSpan _withoutPostgres = options.Value.MaxTimeWithoutPostgres;
+    private long _postgresTicks = long.MinValue;
+    private long _feedTicks = long.MinValue;
 
+    /// <summary>The latest proof of either kind, for messages; null before the first.</summary>
     public DateTimeOffset? ConfirmedAt
     {
         get
         {
-            var ticks = Interlocked.Read(ref _confirmedAtTicks);
+            var ticks = Math.Max(Interlocked.Read(ref _postgresTicks), Interlocked.Read(ref _feedTicks));
             return ticks == long.MinValue ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
         }
     }
 
     public bool IsFresh(DateTimeOffset now)
     {
-        var ticks = Interlocked.Read(ref _confirmedAtTicks);
-        return ticks != long.MinValue && now.UtcTicks - ticks <= _bound.Ticks;
+        var postgres = Interlocked.Read(ref _postgresTicks);
+        if (postgres == long.MinValue)
+        {
+            return false;
+        }
+
+        var sincePostgres = now.UtcTicks - postgres;
+        if (sincePostgres <= _bound.Ticks)
+        {
+            return true;
+        }
+
+        var feed = Interlocked.Read(ref _feedTicks);
+        return feed != long.MinValue && now.UtcTicks - feed <= _bound.Ticks && sincePostgres <= _withoutPostgres.Ticks;
     }
 
     public bool IsFresh() => IsFresh(timeProvider.GetUtcNow());
 
-    /// <summary>Records that every change made before <paramref name="asOf"/> is in the index. Never moves backwards.</summary>
-    public void Confirm(DateTimeOffset asOf)
+    /// <summary>A full reload from Postgres read everything committed before <paramref name="asOf"/>. Never moves backwards.</summary>
+    public void Confirm(DateTimeOffset asOf) => Advance(ref _postgresTicks, asOf.UtcTicks);
+
+    /// <summary>Every change published to the feed before <paramref name="asOf"/> has been applied. Never moves backwards.</summary>
+    public void ConfirmFromFeed(DateTimeOffset asOf) => Advance(ref _feedTicks, asOf.UtcTicks);
+
+    private static void Advance(ref long field, long ticks)
     {
-        var ticks = asOf.UtcTicks;
-        var current = Interlocked.Read(ref _confirmedAtTicks);
+        var current = Interlocked.Read(ref field);
         while (ticks > current)
         {
-            var seen = Interlocked.CompareExchange(ref _confirmedAtTicks, ticks, current);
+            var seen = Interlocked.CompareExchange(ref field, ticks, current);
             if (seen == current)
             {
                 return;

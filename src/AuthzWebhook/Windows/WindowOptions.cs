@@ -15,4 +15,11 @@ internal sealed class WindowOptions
     /// heartbeat through an unbroken feed). Past it, the replica answers no opinion with an evaluation error.
     /// </summary>
     public TimeSpan StalenessBound { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How long heartbeats through Redis alone may keep a replica granting after its last Postgres reload (a Postgres
+    /// outage or failover). A change whose Redis publish failed reaches the replica only through Postgres, so this
+    /// bounds how long such a change can go unseen.
+    /// </summary>
+    public TimeSpan MaxTimeWithoutPostgres { get; set; } = TimeSpan.FromMinutes(5);
 }

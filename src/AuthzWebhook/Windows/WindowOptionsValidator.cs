@@ -23,6 +23,11 @@ internal sealed class WindowOptionsValidator : IValidateOptions<WindowOptions>
             failures.Add("AuthzWebhook:Windows:StalenessBound must be longer than both ReconcileInterval and HeartbeatInterval (e.g. 3x ReconcileInterval).");
         }
 
+        if (options.MaxTimeWithoutPostgres < options.StalenessBound)
+        {
+            failures.Add("AuthzWebhook:Windows:MaxTimeWithoutPostgres must be at least StalenessBound (default 00:05:00).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

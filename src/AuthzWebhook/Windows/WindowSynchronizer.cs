@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Storage.Redis;
 using Microsoft.Extensions.Options;
@@ -28,7 +29,7 @@ internal sealed class WindowSynchronizer(
     IOptions<WindowOptions> options,
     ILogger<WindowSynchronizer> logger) : BackgroundService
 {
-    private readonly Guid _self = Guid.NewGuid();
+    private readonly ConcurrentDictionary<Guid, SentHeartbeat> _sentHeartbeats = new();
     private readonly SemaphoreSlim _reloadNow = new(0, 1);
     private long _epoch = 1;
     private long _liveEpoch;
@@ -77,7 +78,10 @@ internal sealed class WindowSynchronizer(
                 {
                     try
                     {
-                        await subscriber.SubscribeAsync(redisCache.Channel, (_, message) => OnMessage(message)).ConfigureAwait(false);
+                        // A message queue, not a handler: messages are handled one at a time in publish order, so a
+                        // heartbeat is never handled before a change published ahead of it.
+                        var queue = await subscriber.SubscribeAsync(redisCache.Channel).ConfigureAwait(false);
+                        queue.OnMessage(message => OnMessage(message.Message));
                         return;
                     }
                     catch (Exception ex) when (ex is RedisException or TimeoutException)
@@ -120,8 +124,18 @@ internal sealed class WindowSynchronizer(
             TrackDegraded();
             try
             {
-                var heartbeat = new FeedMessage(FeedMessage.HeartbeatKind, null, _self, Interlocked.Read(ref _epoch), timeProvider.GetUtcNow());
-                await redisCache.PublishAsync(heartbeat, stoppingToken).ConfigureAwait(false);
+                var now = timeProvider.GetUtcNow();
+                foreach (var (old, sent) in _sentHeartbeats)
+                {
+                    if (now - sent.At > options.Value.StalenessBound)
+                    {
+                        _sentHeartbeats.TryRemove(old, out _);
+                    }
+                }
+
+                var nonce = Guid.NewGuid();
+                _sentHeartbeats[nonce] = new SentHeartbeat(Interlocked.Read(ref _epoch), now);
+                await redisCache.PublishAsync(new FeedMessage(FeedMessage.HeartbeatKind, null, nonce, now), stoppingToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
@@ -210,8 +224,9 @@ internal sealed class WindowSynchronizer(
                 }
 
                 break;
-            case { Kind: FeedMessage.HeartbeatKind, Sender: { } sender, SentAt: { } sentAt } when sender == _self:
-                OnOwnHeartbeat(message.Epoch, sentAt);
+            case { Kind: FeedMessage.HeartbeatKind, Nonce: { } nonce } when _sentHeartbeats.TryRemove(nonce, out var sent):
+                // Epoch and time are this replica's own record of the send, never the message's word.
+                OnOwnHeartbeat(sent.Epoch, sent.At);
                 break;
             case { Kind: FeedMessage.HeartbeatKind }:
                 break;
@@ -262,7 +277,7 @@ internal sealed class WindowSynchronizer(
 
         if (Interlocked.Read(ref _syncedEpoch) == epoch)
         {
-            freshness.Confirm(sentAt);
+            freshness.ConfirmFromFeed(sentAt);
             TrackDegraded();
             return;
         }
@@ -318,4 +333,6 @@ internal sealed class WindowSynchronizer(
             Log.DegradedEntered(logger);
         }
     }
+
+    private sealed record SentHeartbeat(long Epoch, DateTimeOffset At);
 }

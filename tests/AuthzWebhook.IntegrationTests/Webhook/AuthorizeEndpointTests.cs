@@ -45,7 +45,11 @@ public sealed class AuthorizeEndpointTests(TestServers servers) : IntegrationTes
     [Fact]
     public async Task A_v1beta1_review_takes_its_groups_from_the_group_field()
     {
-        var server = await StartServerAsync();
+        // The documentation's example user carries group1 and group2; make group2 eligible for pod-debug.
+        var server = await StartServerAsync(policy: TestPolicies.Standard.Replace(
+            "eligibleGroups: [\"oidc:sre\"]\n    rules:\n      - apiGroups: [\"\"]\n        resources: [\"pods\", \"pods/log\"",
+            "eligibleGroups: [\"oidc:sre\", \"group2\"]\n    rules:\n      - apiGroups: [\"\"]\n        resources: [\"pods\", \"pods/log\"",
+            StringComparison.Ordinal));
         await server.Service<WindowWriter>().CreateAsync(
             UserWindow("jane", "pod-debug", ["kittensandponies"], DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromMinutes(30), eligibilityGroup: "group2"), default);
 

@@ -16,7 +16,7 @@ public sealed class StalenessTests(TestServers servers) : IntegrationTest(server
     private TcpFaultProxy _postgresProxy = null!;
     private TcpFaultProxy _redisProxy = null!;
 
-    private async Task<WebhookServer> StartBehindProxiesAsync()
+    private async Task<WebhookServer> StartBehindProxiesAsync(IDictionary<string, string?>? overrides = null)
     {
         var postgres = new NpgsqlConnectionStringBuilder(Database);
         _postgresProxy = Track(new TcpFaultProxy(postgres.Port));
@@ -27,7 +27,7 @@ public sealed class StalenessTests(TestServers servers) : IntegrationTest(server
         var redisPort = int.Parse(Servers.RedisConfiguration.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
         _redisProxy = Track(new TcpFaultProxy(redisPort));
 
-        var server = await StartServerAsync(postgres: postgres.ConnectionString, redis: $"127.0.0.1:{_redisProxy.Port}");
+        var server = await StartServerAsync(postgres: postgres.ConnectionString, redis: $"127.0.0.1:{_redisProxy.Port}", overrides: overrides);
         await server.Service<WindowWriter>().CreateAsync(
             UserWindow("oidc:alice@example.com", "pod-debug", ["payments"], DateTimeOffset.UtcNow.AddSeconds(-1), TimeSpan.FromMinutes(30)), default);
         Assert.True((await server.ReviewAsync(Review)).Allowed);
@@ -97,6 +97,36 @@ public sealed class StalenessTests(TestServers servers) : IntegrationTest(server
 
         // The feed must prove itself (a heartbeat through it, then a reload from Redis) before it confirms freshness.
         await EventuallyAsync(async () => (await server.ReviewAsync(Review)).Allowed, TimeSpan.FromSeconds(15), "granting to resume through Redis alone");
+    }
+
+    [Fact]
+    public async Task It_starts_and_grants_from_Postgres_while_Redis_is_unreachable()
+    {
+        var redisPort = int.Parse(Servers.RedisConfiguration.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+        var unreachable = Track(new TcpFaultProxy(redisPort));
+        unreachable.Cut();
+
+        var server = await StartServerAsync(redis: $"127.0.0.1:{unreachable.Port}");
+        await server.Service<WindowWriter>().CreateAsync(
+            UserWindow("oidc:alice@example.com", "pod-debug", ["payments"], DateTimeOffset.UtcNow.AddSeconds(-1), TimeSpan.FromMinutes(30)), default);
+
+        var result = await server.ReviewAsync(Review);
+        Assert.True(result.Allowed, result.Reason);
+    }
+
+    [Fact]
+    public async Task Redis_heartbeats_alone_keep_it_granting_only_for_the_time_allowed_without_Postgres()
+    {
+        var server = await StartBehindProxiesAsync(new Dictionary<string, string?> { ["AuthzWebhook:Windows:MaxTimeWithoutPostgres"] = "00:00:04" });
+
+        _postgresProxy.Cut();
+        var cutAt = DateTime.UtcNow;
+        await Task.Delay(Bound + TimeSpan.FromSeconds(0.5));
+        Assert.True((await server.ReviewAsync(Review)).Allowed, "heartbeats should carry it past the staleness bound");
+
+        await EventuallyAsync(async () => (await server.ReviewAsync(Review)).EvaluationError is not null, TimeSpan.FromSeconds(10), "degraded mode");
+
+        Assert.InRange(DateTime.UtcNow - cutAt, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(8));
     }
 
     [Fact]

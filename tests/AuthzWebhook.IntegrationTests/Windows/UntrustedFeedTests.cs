@@ -18,7 +18,7 @@ public sealed class UntrustedFeedTests(TestServers servers) : IntegrationTest(se
     private async Task PublishAsync(WebhookServer server, ElevationWindow window)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(Servers.RedisConfiguration);
-        var message = new FeedMessage(FeedMessage.WindowKind, WindowPayload.From(window), null, 0, DateTimeOffset.UtcNow);
+        var message = new FeedMessage(FeedMessage.WindowKind, WindowPayload.From(window), null, DateTimeOffset.UtcNow);
         var receivers = await redis.GetSubscriber().PublishAsync(
             server.Service<RedisWindowCache>().Channel, JsonSerializer.SerializeToUtf8Bytes(message, AuthzJsonContext.Default.FeedMessage));
         Assert.True(receivers > 0, "nobody listened on the change feed");
@@ -61,6 +61,7 @@ public sealed class UntrustedFeedTests(TestServers servers) : IntegrationTest(se
         {
             ["AuthzWebhook:Windows:ReconcileInterval"] = "01:00:00",
             ["AuthzWebhook:Windows:StalenessBound"] = "02:00:00",
+            ["AuthzWebhook:Windows:MaxTimeWithoutPostgres"] = "03:00:00",
         });
         var real = await server.Service<WindowWriter>().CreateAsync(
             UserWindow("oidc:mallory@example.com", "pod-debug", ["payments"], DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromMinutes(5)), default);

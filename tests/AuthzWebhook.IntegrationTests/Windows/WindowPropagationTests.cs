@@ -14,6 +14,7 @@ public sealed class WindowPropagationTests(TestServers servers) : IntegrationTes
     {
         ["AuthzWebhook:Windows:ReconcileInterval"] = "01:00:00",
         ["AuthzWebhook:Windows:StalenessBound"] = "02:00:00",
+        ["AuthzWebhook:Windows:MaxTimeWithoutPostgres"] = "03:00:00",
     };
 
     [Fact]

@@ -410,6 +410,62 @@ public sealed class DecisionEngineTests
     }
 
     [Fact]
+    public void A_window_whose_eligibility_group_the_policy_no_longer_lists_does_not_allow()
+    {
+        // Approved while "oidc:oncall" was eligible; the policy has since dropped it.
+        _windows.Apply(ForUser(Alice, eligibilityGroup: "oidc:oncall"));
+
+        var decision = _engine.Decide(GetPodLogs(groups: ["oidc:sre", "oidc:oncall"]), Policy, Now);
+
+        Assert.Equal(DecisionOutcome.NoOpinion, decision.Outcome);
+    }
+
+    [Fact]
+    public void A_namespaced_window_does_not_turn_cluster_wide_when_its_template_changes_scope()
+    {
+        // A window approved for "payments" under a template that is now cluster-scoped.
+        _windows.Apply(ForUser(Alice, template: "cluster-admin", namespaces: ["payments"]));
+
+        Assert.Equal(DecisionOutcome.NoOpinion, _engine.Decide(Resource("get", "pods", ns: "orders"), Policy, Now).Outcome);
+        Assert.Equal(DecisionOutcome.NoOpinion, _engine.Decide(Resource("get", "nodes", ns: string.Empty), Policy, Now).Outcome);
+    }
+
+    [Fact]
+    public void A_guardrail_naming_objects_also_denies_requests_without_a_name()
+    {
+        const string yaml = """
+            apiVersion: authzwebhook/v1
+            templates:
+              - name: cluster-admin
+                scope: cluster
+                maxDuration: PT30M
+                eligibleGroups: ["oidc:sre"]
+                rules:
+                  - apiGroups: ["*"]
+                    resources: ["*"]
+                    verbs: ["*"]
+                approval:
+                  autoApprove: true
+            guardrails:
+              - name: admin-token
+                mode: enforce
+                namespaces: ["kube-system"]
+                rules:
+                  - apiGroups: [""]
+                    resources: ["secrets"]
+                    resourceNames: ["admin-token"]
+                    verbs: ["*"]
+            """;
+        var policy = PolicyLoader.Parse(yaml, "guardrail-names.yaml");
+        _windows.Apply(ForUser(Alice, template: "cluster-admin", namespaces: []));
+
+        // A list returns admin-token too, so it is denied; another named secret is not.
+        Assert.Equal(DecisionOutcome.Deny, _engine.Decide(Resource("list", "secrets", ns: "kube-system"), policy, Now).Outcome);
+        Assert.Equal(DecisionOutcome.Deny, _engine.Decide(Resource("get", "secrets", name: "admin-token", ns: "kube-system"), policy, Now).Outcome);
+        Assert.Equal(DecisionOutcome.Allow, _engine.Decide(Resource("get", "secrets", name: "other", ns: "kube-system"), policy, Now).Outcome);
+    }
+
+    [Fact]
     public void Requestable_templates_are_the_eligible_ones_covering_the_request()
     {
         var forSre = DecisionEngine.RequestableFor(GetPodLogs(groups: ["oidc:sre"]), Policy);

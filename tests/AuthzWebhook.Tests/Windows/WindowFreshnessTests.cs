@@ -15,7 +15,9 @@ public sealed class WindowFreshnessTests
     private readonly WindowFreshness _freshness;
 
     public WindowFreshnessTests() =>
-        _freshness = new WindowFreshness(_time, Options.Create(new WindowOptions { StalenessBound = Bound }));
+        _freshness = new WindowFreshness(_time, Options.Create(new WindowOptions { StalenessBound = Bound, MaxTimeWithoutPostgres = WithoutPostgres }));
+
+    private static readonly TimeSpan WithoutPostgres = TimeSpan.FromMinutes(5);
 
     [Fact]
     public void Never_confirmed_is_not_fresh()
@@ -97,5 +99,41 @@ public sealed class WindowFreshnessTests
 
         Assert.Equal(TestWindows.Now, _freshness.ConfirmedAt);
         Assert.True(_freshness.IsFresh());
+    }
+
+    [Fact]
+    public void Feed_heartbeats_alone_never_make_a_replica_fresh()
+    {
+        _freshness.ConfirmFromFeed(_time.GetUtcNow());
+
+        Assert.False(_freshness.IsFresh());
+    }
+
+    [Fact]
+    public void Feed_heartbeats_keep_it_fresh_only_until_the_last_Postgres_reload_is_too_old()
+    {
+        _freshness.Confirm(_time.GetUtcNow());
+
+        _time.Advance(WithoutPostgres - TimeSpan.FromSeconds(1));
+        _freshness.ConfirmFromFeed(_time.GetUtcNow());
+        Assert.True(_freshness.IsFresh());
+
+        _time.Advance(TimeSpan.FromSeconds(2));
+        _freshness.ConfirmFromFeed(_time.GetUtcNow());
+        Assert.False(_freshness.IsFresh());
+
+        _freshness.Confirm(_time.GetUtcNow());
+        Assert.True(_freshness.IsFresh());
+    }
+
+    [Fact]
+    public void Feed_heartbeats_older_than_the_bound_do_not_count()
+    {
+        _freshness.Confirm(_time.GetUtcNow());
+        _freshness.ConfirmFromFeed(_time.GetUtcNow());
+
+        _time.Advance(Bound + TimeSpan.FromSeconds(1));
+
+        Assert.False(_freshness.IsFresh());
     }
 }

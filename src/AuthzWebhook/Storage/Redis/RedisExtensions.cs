@@ -14,7 +14,9 @@ internal static class RedisExtensions
             var configuration = ConfigurationOptions.Parse(sp.GetRequiredService<IOptions<RedisOptions>>().Value.Configuration);
             // Start without Redis and keep reconnecting: Redis is a hot copy, never a reason to refuse to start.
             configuration.AbortOnConnectFail = false;
-            configuration.ConnectRetry = int.MaxValue;
+            // One attempt at start (a retry count here would block start-up while Redis is away); afterwards the
+            // multiplexer keeps reconnecting in the background by itself.
+            configuration.ConnectRetry = 1;
             configuration.ReconnectRetryPolicy ??= new ExponentialRetry(250, 5000);
             return ConnectionMultiplexer.Connect(configuration);
         });

@@ -42,7 +42,7 @@ internal sealed class RedisWindowCache(IConnectionMultiplexer redis, IOptions<Re
         _ = transaction.SortedSetRemoveRangeByScoreAsync(IndexKey, double.NegativeInfinity, now.ToUnixTimeMilliseconds());
         await transaction.ExecuteAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
 
-        var message = new FeedMessage(FeedMessage.WindowKind, payload, Sender: null, Epoch: 0, SentAt: now);
+        var message = new FeedMessage(FeedMessage.WindowKind, payload, Nonce: null, SentAt: now);
         await PublishAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
