@@ -6,7 +6,8 @@ namespace AuthzWebhook.Decisions;
 
 /// <summary>
 /// The hand-off from the request path to the record writer. Writing never waits: a slow stdout must not slow the
-/// API server, so when the buffer is full a record is counted as dropped (and the metric shows it).
+/// API server, so when the buffer is full a record is refused, counted as dropped (and the metric shows it), and the
+/// caller decides what an unrecorded answer may be.
 /// </summary>
 internal sealed class DecisionLog
 {
@@ -20,11 +21,11 @@ internal sealed class DecisionLog
         _channel = Channel.CreateBounded<DecisionRecord>(
             new BoundedChannelOptions(options.Value.Capacity)
             {
-                FullMode = BoundedChannelFullMode.DropWrite,
+                // With Wait, TryWrite refuses (returns false) instead of silently dropping, so the caller knows.
+                FullMode = BoundedChannelFullMode.Wait,
                 SingleReader = true,
                 SingleWriter = false,
-            },
-            OnDropped);
+            });
     }
 
     public ChannelReader<DecisionRecord> Reader => _channel.Reader;
@@ -33,14 +34,19 @@ internal sealed class DecisionLog
 
     public int Backlog => _channel.Reader.Count;
 
-    public void Write(DecisionRecord record) => _channel.Writer.TryWrite(record);
+    /// <summary>Queues the record; false (and counted as dropped) when the buffer is full or the log is closed.</summary>
+    public bool Write(DecisionRecord record)
+    {
+        if (_channel.Writer.TryWrite(record))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _dropped);
+        _metrics.RecordDropped();
+        return false;
+    }
 
     /// <summary>No more records will come (shutdown); the writer drains what is buffered.</summary>
     public void Complete() => _channel.Writer.TryComplete();
-
-    private void OnDropped(DecisionRecord record)
-    {
-        Interlocked.Increment(ref _dropped);
-        _metrics.RecordDropped();
-    }
 }

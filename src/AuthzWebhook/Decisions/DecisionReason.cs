@@ -23,6 +23,9 @@ internal static class DecisionReason
             ? $"decision {decisionId}: denied by guardrail {guardrail.Name}"
             : $"decision {decisionId}: denied by guardrail {guardrail.Name}: {guardrail.Description}";
 
+    public static string Unrecorded(Guid decisionId) =>
+        $"decision {decisionId}: no opinion; an allow cannot be given while decisions cannot be recorded";
+
     public static string Degraded(Guid decisionId) =>
         $"decision {decisionId}: no opinion; elevations are not being honoured right now because their state could not be confirmed";
 

@@ -22,6 +22,8 @@ internal sealed class ReviewHandler(
     IOptions<InstanceOptions> instance,
     IOptions<WindowOptions> windowOptions)
 {
+    private const string UnrecordedError = "decision records are not being written fast enough (buffer full); allows are withheld until they are";
+
     private readonly string _instanceName = instance.Value.InstanceName;
 
     public ReviewAnswer Handle(ReviewRequest request, long startedAt)
@@ -56,7 +58,7 @@ internal sealed class ReviewHandler(
             _ => "no_opinion",
         };
 
-        log.Write(new DecisionRecord
+        var recorded = log.Write(new DecisionRecord
         {
             Time = DecisionReason.Rfc3339Micro(now),
             DecisionId = decisionId,
@@ -82,6 +84,12 @@ internal sealed class ReviewHandler(
             {
                 metrics.RecordAuditGuardrail(hit.Name);
             }
+        }
+
+        if (!recorded && decision.Outcome == DecisionOutcome.Allow)
+        {
+            // Every allow must be auditable (invariant 5): one whose record cannot be kept is not given.
+            return new ReviewAnswer(decisionId, Allowed: false, Denied: false, DecisionReason.Unrecorded(decisionId), UnrecordedError);
         }
 
         return new ReviewAnswer(decisionId, decision.Outcome == DecisionOutcome.Allow, decision.Outcome == DecisionOutcome.Deny, reason, evaluationError);

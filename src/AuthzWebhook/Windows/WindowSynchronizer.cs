@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Storage.Redis;
 using Microsoft.Extensions.Options;
@@ -30,12 +31,15 @@ internal sealed class WindowSynchronizer(
     ILogger<WindowSynchronizer> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, SentHeartbeat> _sentHeartbeats = new();
+
+    // Windows announced on the feed that must be read from Postgres before they count: one reader, bounded, so a flood
+    // of announcements cannot exhaust the connection pool (an overflow falls back to a full reload).
+    private readonly Channel<Guid> _toConfirm = Channel.CreateBounded<Guid>(new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly SemaphoreSlim _reloadNow = new(0, 1);
     private long _epoch = 1;
     private long _liveEpoch;
     private long _syncedEpoch;
     private bool _wasFresh;
-    private CancellationToken _stopping;
 
     /// <summary>True once the index has been loaded from Postgres or Redis at least once.</summary>
     public bool IsLoaded { get; private set; }
@@ -48,14 +52,13 @@ internal sealed class WindowSynchronizer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        _stopping = stoppingToken;
         redis.ConnectionFailed += OnConnectionChanged;
         redis.ConnectionRestored += OnConnectionChanged;
         try
         {
             StartSubscribing(stoppingToken);
             await ReloadAsync(stoppingToken).ConfigureAwait(false);
-            await Task.WhenAll(ReconcileLoopAsync(stoppingToken), HeartbeatLoopAsync(stoppingToken)).ConfigureAwait(false);
+            await Task.WhenAll(ReconcileLoopAsync(stoppingToken), HeartbeatLoopAsync(stoppingToken), ConfirmLoopAsync(stoppingToken)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -218,9 +221,9 @@ internal sealed class WindowSynchronizer(
                 {
                     index.Apply(window);
                 }
-                else
+                else if (!_toConfirm.Writer.TryWrite(window.Id))
                 {
-                    _ = ConfirmFromPostgresAsync(window.Id);
+                    TriggerReload();
                 }
 
                 break;
@@ -253,18 +256,21 @@ internal sealed class WindowSynchronizer(
             && Array.TrueForAll(change.Namespaces, known.CoversNamespace));
 
     /// <summary>A change that could grant is taken from Postgres, never from the message; if Postgres cannot say, it waits for the next reconcile.</summary>
-    private async Task ConfirmFromPostgresAsync(Guid id)
+    private async Task ConfirmLoopAsync(CancellationToken stoppingToken)
     {
-        try
+        await foreach (var id in _toConfirm.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
-            if (await postgres.GetAsync(id, _stopping).ConfigureAwait(false) is { } confirmed)
+            try
             {
-                index.Apply(confirmed);
+                if (await postgres.GetAsync(id, stoppingToken).ConfigureAwait(false) is { } confirmed)
+                {
+                    index.Apply(confirmed);
+                }
             }
-        }
-        catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
-        {
-            Log.GrantNotConfirmed(logger, id, ex.Message);
+            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                Log.GrantNotConfirmed(logger, id, ex.Message);
+            }
         }
     }
 
