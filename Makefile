@@ -20,6 +20,7 @@ run: services pki ## run the service locally with Postgres, Redis, dev PKI and t
 	  AuthzWebhook__Webhook__CertificatePath=$(CURDIR)/.local/pki/server.crt \
 	  AuthzWebhook__Webhook__KeyPath=$(CURDIR)/.local/pki/server.key \
 	  AuthzWebhook__Webhook__ClientCaPath=$(CURDIR)/.local/pki/ca.crt \
+	  AuthzWebhook__Webhook__AllowedClientNames__0=kube-apiserver-authz-webhook-client \
 	  AuthzWebhook__Management__Port=$(MANAGEMENT_PORT) \
 	  AuthzWebhook__Management__BindAddress=127.0.0.1 \
 	  AuthzWebhook__Policy__Path=$(CURDIR)/policy/development.yaml; \

@@ -16,6 +16,7 @@ internal sealed class WebhookCertificates
     private readonly string _keyPath;
     private readonly string _caPath;
     private readonly TimeSpan _checkInterval;
+    private readonly string[] _allowedNames;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger<WebhookCertificates> _logger;
     private readonly Lock _reloadLock = new();
@@ -29,6 +30,7 @@ internal sealed class WebhookCertificates
         _keyPath = Path.GetFullPath(o.KeyPath, environment.ContentRootPath);
         _caPath = Path.GetFullPath(o.ClientCaPath, environment.ContentRootPath);
         _checkInterval = o.CertificateCheckInterval;
+        _allowedNames = o.AllowedClientNames;
         _timeProvider = timeProvider;
         _logger = logger;
 
@@ -39,7 +41,36 @@ internal sealed class WebhookCertificates
 
     public X509Certificate2 ServerCertificate => Refresh().Server;
 
-    public bool IsTrustedClient(X509Certificate2 certificate) => Refresh().Clients.IsTrusted(certificate);
+    public bool IsTrustedClient(X509Certificate2 certificate) => Refresh().Clients.IsTrusted(certificate) && IsAllowedName(certificate);
+
+    private bool IsAllowedName(X509Certificate2 certificate)
+    {
+        if (_allowedNames.Length == 0)
+        {
+            return true;
+        }
+
+        if (Array.IndexOf(_allowedNames, certificate.GetNameInfo(X509NameType.SimpleName, forIssuer: false)) >= 0)
+        {
+            return true;
+        }
+
+        foreach (var extension in certificate.Extensions)
+        {
+            if (extension is X509SubjectAlternativeNameExtension san)
+            {
+                foreach (var dns in san.EnumerateDnsNames())
+                {
+                    if (Array.IndexOf(_allowedNames, dns) >= 0)
+                    {
+                        return true;
+                    }
+                }
+            }
+        }
+
+        return false;
+    }
 
     private Material Refresh()
     {

@@ -17,6 +17,12 @@ internal sealed class WebhookOptions
     /// <summary>PEM bundle of the CA(s) that sign the API server's client certificate; nothing else may call the webhook.</summary>
     public string ClientCaPath { get; set; } = string.Empty;
 
+    /// <summary>
+    /// If set, only client certificates whose subject common name or a DNS subject alternative name is listed are
+    /// accepted. Set it whenever <see cref="ClientCaPath"/> also signs other clients (a cluster CA signs kubelets).
+    /// </summary>
+    public string[] AllowedClientNames { get; set; } = [];
+
     /// <summary>How often the certificate files are checked for rotation (on a handshake, never more often).</summary>
     public TimeSpan CertificateCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 

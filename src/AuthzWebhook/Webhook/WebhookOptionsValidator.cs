@@ -26,6 +26,11 @@ internal sealed class WebhookOptionsValidator(IHostEnvironment environment) : IV
             failures.Add("AuthzWebhook:Webhook:CertificateCheckInterval must be between 00:00:00.1 and 01:00:00 (default 00:00:30).");
         }
 
+        if (Array.Exists(options.AllowedClientNames, string.IsNullOrWhiteSpace))
+        {
+            failures.Add("AuthzWebhook:Webhook:AllowedClientNames must not contain empty names; list the API server client certificate's CN or DNS SAN.");
+        }
+
         if (options.MaxBodyBytes is < 1024 or > 16 * 1024 * 1024)
         {
             failures.Add("AuthzWebhook:Webhook:MaxBodyBytes must be between 1024 and 16777216 (default 65536).");

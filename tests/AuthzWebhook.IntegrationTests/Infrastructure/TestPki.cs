@@ -17,6 +17,7 @@ public sealed class TestPki : IDisposable
         Ca = CreateCa("authz-test-ca", caKey);
         ServerCertificate = Issue(Ca, "localhost", serverAuth: true);
         ClientCertificate = Issue(Ca, "kube-apiserver", serverAuth: false);
+        NodeClientCertificate = Issue(Ca, "system:node:worker-1", serverAuth: false);
 
         using var otherKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var otherCa = CreateCa("someone-else-ca", otherKey);
@@ -36,6 +37,9 @@ public sealed class TestPki : IDisposable
     public X509Certificate2 ClientCertificate { get; }
 
     public X509Certificate2 ForeignClientCertificate { get; }
+
+    /// <summary>Signed by the same CA for another client (as a cluster CA signs kubelets).</summary>
+    public X509Certificate2 NodeClientCertificate { get; }
 
     public string CaPath { get; }
 
@@ -86,6 +90,7 @@ public sealed class TestPki : IDisposable
         ServerCertificate.Dispose();
         ClientCertificate.Dispose();
         ForeignClientCertificate.Dispose();
+        NodeClientCertificate.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
     }
 

@@ -75,6 +75,19 @@ public sealed class MutualTlsTests(TestServers servers) : IntegrationTest(server
         Assert.Equal(HttpStatusCode.NotFound, healthzOnWebhook.StatusCode);
     }
 
+    [Fact]
+    public async Task With_allowed_client_names_another_client_of_the_same_CA_is_refused()
+    {
+        var server = await StartServerAsync(overrides: new Dictionary<string, string?> { ["AuthzWebhook:Webhook:AllowedClientNames:0"] = "kube-apiserver" });
+
+        using var accepted = await server.PostReviewAsync(Body, Pki.ClientCertificate);
+        await Assert.ThrowsAsync<HttpRequestException>(() => server.PostReviewAsync(Body, Pki.NodeClientCertificate));
+
+        Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
+        await server.WaitForRecordAsync(ReviewResult.Parse(await accepted.Content.ReadAsStringAsync()).DecisionId);
+        Assert.Single(server.ReadRecords());
+    }
+
     private static readonly Dictionary<string, string?> FastCertificateChecks = new() { ["AuthzWebhook:Webhook:CertificateCheckInterval"] = "00:00:00.100" };
 
     [Fact]
