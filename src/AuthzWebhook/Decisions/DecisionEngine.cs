@@ -90,7 +90,7 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
                 continue;
             }
 
-            if (!window.IsActiveAt(now) || !Contains(request.Groups, window.EligibilityGroup)
+            if (!window.IsActiveAt(now) || !NameLists.Contains(request.Groups, window.EligibilityGroup)
                 || !policy.Templates.TryGetValue(window.Template, out var template) || !Covers(window, template, request))
             {
                 continue;
@@ -110,7 +110,7 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
 
         // The policy in force, not the one at approval, decides: a group since removed from eligibleGroups no longer
         // qualifies, and a window approved for namespaces never turns cluster-wide because its template changed scope.
-        if (!Contains(template.EligibleGroups, window.EligibilityGroup)
+        if (!NameLists.Contains(template.EligibleGroups, window.EligibilityGroup)
             || (template.Scope == TemplateScope.Cluster && window.Namespaces.Length > 0))
         {
             return false;
@@ -146,18 +146,5 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
         }
 
         return RbacRuleMatcher.AnyMayTouch(request, guardrail.Rules);
-    }
-
-    private static bool Contains(string[] values, string value)
-    {
-        foreach (var v in values)
-        {
-            if (string.Equals(v, value, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

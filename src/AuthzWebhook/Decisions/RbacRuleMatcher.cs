@@ -9,58 +9,41 @@ namespace AuthzWebhook.Decisions;
 /// </summary>
 internal static class RbacRuleMatcher
 {
-    public static bool Allows(ReviewRequest request, PolicyRule rule)
-    {
-        if (request.IsResourceRequest)
-        {
-            return VerbMatches(rule, request.Verb)
-                && ApiGroupMatches(rule, request.ApiGroup)
-                && ResourceMatches(rule, request.Resource, request.Subresource)
-                && ResourceNameMatches(rule, request.Name);
-        }
+    public static bool Allows(ReviewRequest request, PolicyRule rule) => Matches(request, rule, namelessTouchesNamed: false);
 
-        return VerbMatches(rule, request.Verb) && NonResourceUrlMatches(rule, request.Path);
-    }
-
-    public static bool AnyAllows(ReviewRequest request, PolicyRule[] rules)
-    {
-        foreach (var rule in rules)
-        {
-            if (Allows(request, rule))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public static bool AnyAllows(ReviewRequest request, PolicyRule[] rules) => AnyMatches(request, rules, namelessTouchesNamed: false);
 
     /// <summary>
     /// For denies: like <see cref="AnyAllows"/>, except that a request without a name (list, watch, deletecollection)
     /// counts as touching the named objects, since it returns or affects them too. RBAC's allow semantics would let
     /// <c>kubectl get secrets</c> slip past a guardrail that names one secret.
     /// </summary>
-    public static bool AnyMayTouch(ReviewRequest request, PolicyRule[] rules)
+    public static bool AnyMayTouch(ReviewRequest request, PolicyRule[] rules) => AnyMatches(request, rules, namelessTouchesNamed: true);
+
+    private static bool AnyMatches(ReviewRequest request, PolicyRule[] rules, bool namelessTouchesNamed)
     {
         foreach (var rule in rules)
         {
-            if (request.IsResourceRequest && request.Name.Length == 0 && rule.ResourceNames.Length > 0)
-            {
-                if (VerbMatches(rule, request.Verb) && ApiGroupMatches(rule, request.ApiGroup) && ResourceMatches(rule, request.Resource, request.Subresource))
-                {
-                    return true;
-                }
-
-                continue;
-            }
-
-            if (Allows(request, rule))
+            if (Matches(request, rule, namelessTouchesNamed))
             {
                 return true;
             }
         }
 
         return false;
+    }
+
+    private static bool Matches(ReviewRequest request, PolicyRule rule, bool namelessTouchesNamed)
+    {
+        if (!request.IsResourceRequest)
+        {
+            return VerbMatches(rule, request.Verb) && NonResourceUrlMatches(rule, request.Path);
+        }
+
+        return VerbMatches(rule, request.Verb)
+            && ApiGroupMatches(rule, request.ApiGroup)
+            && ResourceMatches(rule, request.Resource, request.Subresource)
+            && ((namelessTouchesNamed && request.Name.Length == 0) || ResourceNameMatches(rule, request.Name));
     }
 
     public static bool VerbMatches(PolicyRule rule, string verb)

@@ -33,19 +33,5 @@ internal sealed record AccessTemplate(
         return false;
     }
 
-    public bool IsEligible(ReadOnlySpan<string> groups)
-    {
-        foreach (var eligible in EligibleGroups)
-        {
-            for (var i = 0; i < groups.Length; i++)
-            {
-                if (string.Equals(groups[i], eligible, StringComparison.Ordinal))
-                {
-                    return true;
-                }
-            }
-        }
-
-        return false;
-    }
+    public bool IsEligible(ReadOnlySpan<string> groups) => NameLists.ContainsAny(groups, EligibleGroups);
 }

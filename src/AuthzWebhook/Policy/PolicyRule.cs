@@ -10,7 +10,4 @@ internal sealed record PolicyRule(
     string[] Resources,
     string[] Verbs,
     string[] ResourceNames,
-    string[] NonResourceUrls)
-{
-    public bool IsNonResourceRule => NonResourceUrls.Length > 0;
-}
+    string[] NonResourceUrls);

@@ -1,3 +1,5 @@
+using AuthzWebhook.Policy;
+
 namespace AuthzWebhook.Windows;
 
 /// <summary>
@@ -20,19 +22,5 @@ internal sealed record ElevationWindow(
 {
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && StartsAt <= now && now < ExpiresAt;
 
-    /// <summary>True while the window can still matter: not revoked and not yet expired.</summary>
-    public bool IsLiveAt(DateTimeOffset now) => RevokedAt is null && now < ExpiresAt;
-
-    public bool CoversNamespace(string ns)
-    {
-        foreach (var n in Namespaces)
-        {
-            if (string.Equals(n, ns, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public bool CoversNamespace(string ns) => NameLists.Contains(Namespaces, ns);
 }

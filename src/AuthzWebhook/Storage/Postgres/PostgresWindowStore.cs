@@ -42,7 +42,7 @@ internal sealed class PostgresWindowStore(NpgsqlDataSource dataSource)
             new
             {
                 window.Id,
-                SubjectKind = window.SubjectKind == SubjectKind.Group ? "group" : "user",
+                SubjectKind = SubjectKindNames.ToName(window.SubjectKind),
                 window.Subject,
                 window.Template,
                 window.Namespaces,

@@ -29,7 +29,7 @@ internal sealed class WindowRow
 
     public ElevationWindow ToWindow() => new(
         Id,
-        SubjectKind == "group" ? Windows.SubjectKind.Group : Windows.SubjectKind.User,
+        SubjectKindNames.TryParse(SubjectKind, out var kind) ? kind : throw new InvalidOperationException($"elevation_windows row {Id} has subject_kind '{SubjectKind}'"),
         Subject,
         Template,
         Namespaces,

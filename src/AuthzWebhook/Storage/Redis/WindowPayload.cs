@@ -17,18 +17,18 @@ internal sealed record WindowPayload(
     [property: JsonPropertyName("version")] long Version)
 {
     public static WindowPayload From(ElevationWindow w) => new(
-        w.Id, w.SubjectKind == Windows.SubjectKind.Group ? "group" : "user", w.Subject, w.Template, w.Namespaces, w.EligibilityGroup, w.StartsAt, w.ExpiresAt, w.RevokedAt, w.Version);
+        w.Id, SubjectKindNames.ToName(w.SubjectKind), w.Subject, w.Template, w.Namespaces, w.EligibilityGroup, w.StartsAt, w.ExpiresAt, w.RevokedAt, w.Version);
 
     /// <summary>Null when the payload does not describe a usable window (Redis content is checked, not trusted).</summary>
     public ElevationWindow? ToWindow()
     {
-        if (SubjectKind is not ("user" or "group") || string.IsNullOrEmpty(Subject) || string.IsNullOrEmpty(Template)
+        if (!SubjectKindNames.TryParse(SubjectKind, out var kind) || string.IsNullOrEmpty(Subject) || string.IsNullOrEmpty(Template)
             || string.IsNullOrEmpty(EligibilityGroup) || Namespaces is null || ExpiresAt <= StartsAt || Version <= 0)
         {
             return null;
         }
 
         return new ElevationWindow(
-            Id, SubjectKind == "group" ? Windows.SubjectKind.Group : Windows.SubjectKind.User, Subject, Template, Namespaces, EligibilityGroup, StartsAt, ExpiresAt, RevokedAt, Version);
+            Id, kind, Subject, Template, Namespaces, EligibilityGroup, StartsAt, ExpiresAt, RevokedAt, Version);
     }
 }
