@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AuthzWebhook.Decisions;
+using AuthzWebhook.Notifications;
 using AuthzWebhook.Storage.Redis;
 using AuthzWebhook.Webhook;
 
@@ -13,4 +14,5 @@ namespace AuthzWebhook.Hosting;
 [JsonSerializable(typeof(DecisionRecord))]
 [JsonSerializable(typeof(FeedMessage))]
 [JsonSerializable(typeof(WindowPayload))]
+[JsonSerializable(typeof(NotificationEvent))]
 internal sealed partial class AuthzJsonContext : JsonSerializerContext;
