@@ -11,6 +11,8 @@ internal sealed class AuthzMetrics
     private readonly Histogram<double> _decisionLatency;
     private readonly Counter<long> _recordsDropped;
     private readonly Counter<long> _auditGuardrailHits;
+    private readonly Counter<long> _notificationsDelivered;
+    private readonly Counter<long> _notificationsFailed;
 
     public AuthzMetrics(IMeterFactory meterFactory)
     {
@@ -23,6 +25,9 @@ internal sealed class AuthzMetrics
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1] });
         _recordsDropped = meter.CreateCounter<long>("authz.decision_records.dropped", "{record}", "Decision records dropped because the writer fell behind.");
         _auditGuardrailHits = meter.CreateCounter<long>("authz.guardrail.audit_hits", "{hit}", "Requests an audit-mode guardrail would have denied.");
+        _notificationsDelivered = meter.CreateCounter<long>("authz.notifications.delivered", "{notification}", "Notifications delivered, by receiver and event.");
+        _notificationsFailed = meter.CreateCounter<long>(
+            "authz.notifications.failed", "{notification}", "Notifications given up on (attempts used up, or receiver no longer configured), by receiver and event.");
     }
 
     // Boxed once: a tag value is an object, and a bool boxed per decision is garbage on the hot path.
@@ -38,4 +43,10 @@ internal sealed class AuthzMetrics
     public void RecordAuditGuardrail(string guardrail) => _auditGuardrailHits.Add(1, new KeyValuePair<string, object?>("guardrail", guardrail));
 
     public void RecordDropped() => _recordsDropped.Add(1);
+
+    public void RecordNotificationDelivered(string receiver, string @event) =>
+        _notificationsDelivered.Add(1, new KeyValuePair<string, object?>("receiver", receiver), new KeyValuePair<string, object?>("event", @event));
+
+    public void RecordNotificationFailed(string receiver, string @event) =>
+        _notificationsFailed.Add(1, new KeyValuePair<string, object?>("receiver", receiver), new KeyValuePair<string, object?>("event", @event));
 }
