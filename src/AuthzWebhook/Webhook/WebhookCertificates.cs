@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using AuthzWebhook.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AuthzWebhook.Webhook;
@@ -12,36 +12,25 @@ namespace AuthzWebhook.Webhook;
 /// </summary>
 internal sealed class WebhookCertificates
 {
-    private readonly string _certificatePath;
-    private readonly string _keyPath;
-    private readonly string _caPath;
-    private readonly TimeSpan _checkInterval;
     private readonly string[] _allowedNames;
-    private readonly TimeProvider _timeProvider;
-    private readonly ILogger<WebhookCertificates> _logger;
-    private readonly Lock _reloadLock = new();
-    private volatile Material _current;
-    private long _nextCheck;
+    private readonly ReloadingFiles<Material> _files;
 
     public WebhookCertificates(IOptions<WebhookOptions> options, IHostEnvironment environment, TimeProvider timeProvider, ILogger<WebhookCertificates> logger)
     {
         var o = options.Value;
-        _certificatePath = Path.GetFullPath(o.CertificatePath, environment.ContentRootPath);
-        _keyPath = Path.GetFullPath(o.KeyPath, environment.ContentRootPath);
-        _caPath = Path.GetFullPath(o.ClientCaPath, environment.ContentRootPath);
-        _checkInterval = o.CertificateCheckInterval;
         _allowedNames = o.AllowedClientNames;
-        _timeProvider = timeProvider;
-        _logger = logger;
-
-        // At start a bad file is fatal: better no listener than one nobody can trust.
-        _current = Load(ReadFiles());
-        _nextCheck = timeProvider.GetTimestamp();
+        _files = new ReloadingFiles<Material>(
+            [.. new[] { o.CertificatePath, o.KeyPath, o.ClientCaPath }.Select(p => Path.GetFullPath(p, environment.ContentRootPath))],
+            o.CertificateCheckInterval,
+            timeProvider,
+            files => new Material(ServerCertificates.FromPem(files[0], files[1]), ClientCertificateValidator.FromPem(files[2])),
+            material => Log.CertificatesReloaded(logger, material.Server.Thumbprint, material.Server.NotAfter),
+            problem => Log.CertificateReloadFailed(logger, problem));
     }
 
-    public X509Certificate2 ServerCertificate => Refresh().Server;
+    public X509Certificate2 ServerCertificate => _files.Current.Server;
 
-    public bool IsTrustedClient(X509Certificate2 certificate) => Refresh().Clients.IsTrusted(certificate) && IsAllowedName(certificate);
+    public bool IsTrustedClient(X509Certificate2 certificate) => _files.Current.Clients.IsTrusted(certificate) && IsAllowedName(certificate);
 
     private bool IsAllowedName(X509Certificate2 certificate)
     {
@@ -72,47 +61,5 @@ internal sealed class WebhookCertificates
         return false;
     }
 
-    private Material Refresh()
-    {
-        var now = _timeProvider.GetTimestamp();
-        if (now < Interlocked.Read(ref _nextCheck) || !_reloadLock.TryEnter())
-        {
-            return _current;
-        }
-
-        try
-        {
-            Interlocked.Exchange(ref _nextCheck, now + (long)(_checkInterval.TotalSeconds * _timeProvider.TimestampFrequency));
-            var files = ReadFiles();
-            if (files.SequenceEqual(_current.Files))
-            {
-                return _current;
-            }
-
-            _current = Load(files);
-            Log.CertificatesReloaded(_logger, _current.Server.Thumbprint, _current.Server.NotAfter);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException or ArgumentException)
-        {
-            Log.CertificateReloadFailed(_logger, ex.Message);
-        }
-        finally
-        {
-            _reloadLock.Exit();
-        }
-
-        return _current;
-    }
-
-    private string[] ReadFiles() => [File.ReadAllText(_certificatePath), File.ReadAllText(_keyPath), File.ReadAllText(_caPath)];
-
-    private static Material Load(string[] files)
-    {
-        using var pem = X509Certificate2.CreateFromPem(files[0], files[1]);
-        // SslStream on Linux needs the key in a form it can export; a PKCS#12 round trip gives it one.
-        var server = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), password: null);
-        return new Material(files, server, ClientCertificateValidator.FromPem(files[2]));
-    }
-
-    private sealed record Material(string[] Files, X509Certificate2 Server, ClientCertificateValidator Clients);
+    private sealed record Material(X509Certificate2 Server, ClientCertificateValidator Clients);
 }
