@@ -4,16 +4,21 @@ SHELL := /bin/bash
 
 WEBHOOK_PORT ?= 8443
 MANAGEMENT_PORT ?= 9090
+API_PORT ?= 8444
 CONFIGURATION ?= Release
+# The development token issuer's key: `make run` trusts it, `make dev-token` signs with it (Development only).
+DEV_ISSUER := ASPNETCORE_ENVIRONMENT=Development \
+	AuthzWebhook__DevelopmentIssuer__Enabled=true \
+	AuthzWebhook__DevelopmentIssuer__SigningKeyPath=$(CURDIR)/.local/dev-issuer/signing-key.pem
 
-.PHONY: help run services stop-services pki migrate test bench clean
+.PHONY: help run services stop-services pki migrate dev-token test bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
 
 run: services pki ## run the service locally with Postgres, Redis, dev PKI and the development policy
 	@set -a; . .local/services.env; set +a; \
-	export ASPNETCORE_ENVIRONMENT=Development \
+	export $(DEV_ISSUER) \
 	  AuthzWebhook__InstanceName=local \
 	  AuthzWebhook__Webhook__Port=$(WEBHOOK_PORT) \
 	  AuthzWebhook__Webhook__BindAddress=127.0.0.1 \
@@ -21,10 +26,15 @@ run: services pki ## run the service locally with Postgres, Redis, dev PKI and t
 	  AuthzWebhook__Webhook__KeyPath=$(CURDIR)/.local/pki/server.key \
 	  AuthzWebhook__Webhook__ClientCaPath=$(CURDIR)/.local/pki/ca.crt \
 	  AuthzWebhook__Webhook__AllowedClientNames__0=kube-apiserver-authz-webhook-client \
+	  AuthzWebhook__Api__Port=$(API_PORT) \
+	  AuthzWebhook__Api__BindAddress=127.0.0.1 \
+	  AuthzWebhook__Api__CertificatePath=$(CURDIR)/.local/pki/server.crt \
+	  AuthzWebhook__Api__KeyPath=$(CURDIR)/.local/pki/server.key \
 	  AuthzWebhook__Management__Port=$(MANAGEMENT_PORT) \
 	  AuthzWebhook__Management__BindAddress=127.0.0.1 \
 	  AuthzWebhook__Policy__Path=$(CURDIR)/policy/development.yaml; \
 	echo "Webhook: https://127.0.0.1:$(WEBHOOK_PORT)/authorize (client certificate: .local/pki/apiserver-client.crt)" >&2; \
+	echo "API:     https://127.0.0.1:$(API_PORT)/api/v1 (tokens: make dev-token USER=alice@example.com GROUPS=sre)" >&2; \
 	echo "Probes:  http://127.0.0.1:$(MANAGEMENT_PORT)/readyz; decision records are printed on stdout" >&2; \
 	dotnet run --project src/AuthzWebhook -c $(CONFIGURATION)
 
@@ -42,6 +52,12 @@ pki: ## make the development PKI and the webhook kubeconfig under .local/
 migrate: services ## apply sql/ migrations to the local database
 	@set -a; . .local/services.env; set +a; \
 	dotnet run --project src/AuthzWebhook -c $(CONFIGURATION) -- migrate
+
+dev-token: ## print a token the local service accepts: make dev-token USER=alice@example.com GROUPS=sre,oncall [MFA=1]
+	@if [ "$(origin USER)" != "command line" ]; then echo "usage: make dev-token USER=alice@example.com GROUPS=sre [MFA=1]" >&2; exit 2; fi
+	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
+	@export $(DEV_ISSUER); \
+	dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll dev-token --user "$(USER)" --groups "$(GROUPS)" $(if $(filter 1 true yes,$(MFA)),--mfa)
 
 test: ## run every test (starts its own throwaway Postgres and Redis)
 	@scripts/ensure-packages.sh

@@ -4,6 +4,6 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddAuthzWebhook(args);
 
 var app = builder.Build();
-app.MapAuthzWebhook();
+app.MapAuthzWebhook(args);
 
 return await app.RunAuthzWebhookAsync(args);

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using AuthzWebhook.Decisions;
+using AuthzWebhook.Elevations;
 using AuthzWebhook.Notifications;
 using AuthzWebhook.Storage.Redis;
 using AuthzWebhook.Webhook;
@@ -9,10 +10,19 @@ namespace AuthzWebhook.Hosting;
 /// <summary>Source-generated JSON for every wire type: no reflection on the hot path.</summary>
 [JsonSourceGenerationOptions(
     DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    MaxDepth = 32)]
+    MaxDepth = 32,
+    Converters = [typeof(UtcTimestampConverter)])]
 [JsonSerializable(typeof(SubjectAccessReviewDto))]
 [JsonSerializable(typeof(DecisionRecord))]
 [JsonSerializable(typeof(FeedMessage))]
 [JsonSerializable(typeof(WindowPayload))]
+[JsonSerializable(typeof(CreateElevationBody))]
+[JsonSerializable(typeof(CommentBody))]
+[JsonSerializable(typeof(ReasonBody))]
+[JsonSerializable(typeof(ExtendBody))]
+[JsonSerializable(typeof(ElevationView))]
+[JsonSerializable(typeof(ElevationPage))]
+[JsonSerializable(typeof(TemplateView[]))]
+[JsonSerializable(typeof(TicketClosedView))]
 [JsonSerializable(typeof(NotificationEvent))]
 internal sealed partial class AuthzJsonContext : JsonSerializerContext;

@@ -1,4 +1,7 @@
 using AuthzWebhook.Decisions;
+using AuthzWebhook.Elevations;
+using AuthzWebhook.Identity;
+using AuthzWebhook.Notifications;
 using AuthzWebhook.Policy;
 using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Storage.Redis;
@@ -12,12 +15,18 @@ namespace AuthzWebhook.Hosting;
 /// <summary>The composition of the whole service, so that Program.cs reads as a table of contents.</summary>
 internal static class HostingExtensions
 {
-    /// <summary>Registers the service; with <c>migrate</c> as the first argument, only what applying <c>sql/</c> needs.</summary>
+    /// <summary>Registers the service; with <c>migrate</c> or <c>dev-token</c> as the first argument, only what that command needs.</summary>
     public static WebApplicationBuilder AddAuthzWebhook(this WebApplicationBuilder builder, params string[] args)
     {
         if (IsMigrateCommand(args))
         {
             builder.Services.AddPostgres();
+            return builder;
+        }
+
+        if (IsDevTokenCommand(args))
+        {
+            builder.Services.AddDevTokenCommand();
             return builder;
         }
 
@@ -31,26 +40,43 @@ internal static class HostingExtensions
         // Hosted services start in this order: schema, policy, decision writer, then the window index that reads both.
         builder.Services
             .AddPostgres()
+            .AddNotifications()
             .AddRedis()
             .AddPolicy()
             .AddDecisions()
             .AddWindows()
-            .AddWebhook();
+            .AddWebhook()
+            .AddIdentity(builder.Configuration)
+            .AddElevations();
         return builder;
     }
 
     private static bool IsMigrateCommand(string[] args) => args is ["migrate", ..];
 
-    public static WebApplication MapAuthzWebhook(this WebApplication app)
+    private static bool IsDevTokenCommand(string[] args) => args is [DevTokenCommand.Name, ..];
+
+    /// <summary>The request pipeline and endpoints; none with <c>migrate</c>, which serves nothing.</summary>
+    public static WebApplication MapAuthzWebhook(this WebApplication app, params string[] args)
     {
+        if (IsMigrateCommand(args) || IsDevTokenCommand(args))
+        {
+            return app;
+        }
+
         app.UseRouting();
         app.UseMiddleware<ListenerIsolationMiddleware>();
+        app.UseStatusCodePages();
+        // No UseAuthentication: the API's authorization policy names the bearer scheme and authenticates only its own
+        // endpoints, so reviews on the webhook listener never pass through token handling.
+        app.UseAuthorization();
+        app.UseRateLimiter();
         app.MapWebhook();
+        app.MapElevationsApi();
         app.MapManagement();
         return app;
     }
 
-    /// <summary>Runs the service, or with <c>migrate</c> as the first argument only applies <c>sql/</c> and exits.</summary>
+    /// <summary>Runs the service; with <c>migrate</c> only applies <c>sql/</c>, with <c>dev-token</c> only prints a development token.</summary>
     public static async Task<int> RunAuthzWebhookAsync(this WebApplication app, string[] args)
     {
         if (IsMigrateCommand(args))
@@ -59,6 +85,11 @@ internal static class HostingExtensions
             var applied = await runner.ApplyAsync(MigrationRunner.DefaultDirectory, CancellationToken.None).ConfigureAwait(false);
             await Console.Error.WriteLineAsync($"migrations applied: {applied}").ConfigureAwait(false);
             return 0;
+        }
+
+        if (IsDevTokenCommand(args))
+        {
+            return await DevTokenCommand.RunAsync(app.Services, args).ConfigureAwait(false);
         }
 
         await app.RunAsync().ConfigureAwait(false);

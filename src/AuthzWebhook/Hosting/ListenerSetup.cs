@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Authentication;
+using AuthzWebhook.Elevations;
 using AuthzWebhook.Webhook;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
@@ -9,12 +10,14 @@ namespace AuthzWebhook.Hosting;
 
 /// <summary>
 /// Binds the listeners: the webhook port with TLS 1.2+ and a required client certificate from the configured CA,
-/// and the plain-HTTP management port.
+/// the API port with TLS 1.2+ for bearer tokens, and the plain-HTTP management port.
 /// </summary>
 internal sealed class ListenerSetup(
     IOptions<WebhookOptions> webhook,
+    IOptions<ApiOptions> api,
     IOptions<ManagementOptions> management,
-    WebhookCertificates certificates) : IConfigureOptions<KestrelServerOptions>
+    WebhookCertificates certificates,
+    ApiCertificate apiCertificate) : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions kestrel)
     {
@@ -32,6 +35,18 @@ internal sealed class ListenerSetup(
                 ClientCertificateMode = ClientCertificateMode.RequireCertificate,
                 CheckCertificateRevocation = false,
                 ClientCertificateValidation = (certificate, _, _) => certificates.IsTrustedClient(certificate),
+            });
+        });
+
+        var a = api.Value;
+        kestrel.Listen(IPAddress.Parse(a.BindAddress), a.Port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http1AndHttp2;
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificateSelector = (_, _) => apiCertificate.Current,
+                SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+                ClientCertificateMode = ClientCertificateMode.NoCertificate,
             });
         });
 

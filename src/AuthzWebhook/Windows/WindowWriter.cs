@@ -44,7 +44,8 @@ internal sealed class WindowWriter(
         return saved;
     }
 
-    private async Task PropagateAsync(ElevationWindow saved, CancellationToken cancellationToken)
+    /// <summary>Spreads a change already committed to Postgres: this replica's index at once, then Redis and the feed.</summary>
+    public async Task PropagateAsync(ElevationWindow saved, CancellationToken cancellationToken)
     {
         index.Apply(saved);
         try

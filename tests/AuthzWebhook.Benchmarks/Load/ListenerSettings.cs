@@ -15,5 +15,14 @@ internal static class ListenerSettings
         ["AuthzWebhook:Webhook:ClientCaPath"] = pki.CaPath,
         ["AuthzWebhook:Management:BindAddress"] = "127.0.0.1",
         ["AuthzWebhook:Management:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["AuthzWebhook:Api:BindAddress"] = "127.0.0.1",
+        ["AuthzWebhook:Api:Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
+        ["AuthzWebhook:Api:CertificatePath"] = pki.ServerCertificatePath,
+        ["AuthzWebhook:Api:KeyPath"] = pki.ServerKeyPath,
+        // The load runs never call the REST API; the issuer is never contacted.
+        ["AuthzWebhook:Oidc:Authority"] = "https://issuer.invalid",
+        ["AuthzWebhook:Oidc:MetadataAddress"] = "https://issuer.invalid/.well-known/openid-configuration",
+        ["AuthzWebhook:Oidc:ClientId"] = "authz-webhook",
+        ["AuthzWebhook:Oidc:Audience"] = "authz-webhook",
     };
 }

@@ -32,6 +32,14 @@ public sealed class ServiceProcessTests(TestServers servers) : IntegrationTest(s
         start.Environment["AuthzWebhook__Webhook__ClientCaPath"] = Pki.CaPath;
         start.Environment["AuthzWebhook__Management__BindAddress"] = "127.0.0.1";
         start.Environment["AuthzWebhook__Management__Port"] = managementPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["AuthzWebhook__Api__BindAddress"] = "127.0.0.1";
+        start.Environment["AuthzWebhook__Api__Port"] = FreePort.Next().ToString(CultureInfo.InvariantCulture);
+        start.Environment["AuthzWebhook__Api__CertificatePath"] = Pki.ServerCertificatePath;
+        start.Environment["AuthzWebhook__Api__KeyPath"] = Pki.ServerKeyPath;
+        foreach (var (key, value) in Idp.Settings)
+        {
+            start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
         start.Environment["AuthzWebhook__Postgres__ConnectionString"] = Database;
         start.Environment["AuthzWebhook__Redis__Configuration"] = Servers.RedisConfiguration;
         start.Environment["AuthzWebhook__Redis__KeyPrefix"] = RedisPrefix;

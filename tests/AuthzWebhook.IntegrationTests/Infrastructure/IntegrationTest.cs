@@ -10,6 +10,7 @@ namespace AuthzWebhook.IntegrationTests.Infrastructure;
 public abstract class IntegrationTest(TestServers servers) : IAsyncLifetime
 {
     private readonly List<IAsyncDisposable> _disposables = [];
+    private TestIdentityProvider? _idp;
 
     protected TestServers Servers { get; } = servers;
 
@@ -18,6 +19,9 @@ public abstract class IntegrationTest(TestServers servers) : IAsyncLifetime
     protected string Database { get; private set; } = string.Empty;
 
     protected string RedisPrefix { get; } = "t" + Guid.NewGuid().ToString("N")[..12] + ":";
+
+    /// <summary>This test's identity provider (WireMock discovery + JWKS), started on first use; every instance trusts it.</summary>
+    protected TestIdentityProvider Idp => _idp ??= new TestIdentityProvider();
 
     public virtual Task InitializeAsync()
     {
@@ -33,6 +37,7 @@ public abstract class IntegrationTest(TestServers servers) : IAsyncLifetime
         }
 
         Pki.Dispose();
+        _idp?.Dispose();
     }
 
     /// <summary>Starts a service instance on this test's database and key prefix (or the given ones).</summary>
@@ -41,9 +46,16 @@ public abstract class IntegrationTest(TestServers servers) : IAsyncLifetime
         TimeProvider? timeProvider = null,
         string? postgres = null,
         string? redis = null,
-        IDictionary<string, string?>? overrides = null)
+        IDictionary<string, string?>? overrides = null,
+        string environment = "Test")
     {
-        var server = new WebhookServer(Pki, postgres ?? Database, redis ?? Servers.RedisConfiguration, RedisPrefix, policy ?? TestPolicies.Standard, timeProvider, overrides);
+        var settings = new Dictionary<string, string?>(Idp.Settings);
+        foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var server = new WebhookServer(Pki, postgres ?? Database, redis ?? Servers.RedisConfiguration, RedisPrefix, policy ?? TestPolicies.Standard, timeProvider, settings, environment);
         _disposables.Add(server);
         await server.StartAsync();
         return server;

@@ -20,9 +20,11 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private readonly TimeProvider? _timeProvider;
     private readonly string _workDirectory;
+    private readonly string _environment;
 
-    public WebhookServer(TestPki pki, string postgres, string redis, string redisPrefix, string policyYaml, TimeProvider? timeProvider = null, IDictionary<string, string?>? overrides = null)
+    public WebhookServer(TestPki pki, string postgres, string redis, string redisPrefix, string policyYaml, TimeProvider? timeProvider = null, IDictionary<string, string?>? overrides = null, string environment = "Test")
     {
+        _environment = environment;
         _pki = pki;
         _timeProvider = timeProvider;
         _workDirectory = Directory.CreateTempSubdirectory("authz-test-instance-").FullName;
@@ -31,6 +33,7 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
         DecisionLogPath = Path.Combine(_workDirectory, "decisions.jsonl");
         WebhookPort = FreePort.Next();
         ManagementPort = FreePort.Next();
+        ApiPort = FreePort.Next();
         InstanceName = "test-" + Guid.NewGuid().ToString("N")[..8];
         _settings = new Dictionary<string, string?>
         {
@@ -42,6 +45,17 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
             ["AuthzWebhook:Webhook:CertificatePath"] = pki.ServerCertificatePath,
             ["AuthzWebhook:Webhook:KeyPath"] = pki.ServerKeyPath,
             ["AuthzWebhook:Webhook:ClientCaPath"] = pki.CaPath,
+            ["AuthzWebhook:Api:BindAddress"] = "127.0.0.1",
+            ["AuthzWebhook:Api:Port"] = ApiPort.ToString(CultureInfo.InvariantCulture),
+            ["AuthzWebhook:Api:CertificatePath"] = pki.ServerCertificatePath,
+            ["AuthzWebhook:Api:KeyPath"] = pki.ServerKeyPath,
+            ["AuthzWebhook:Identity:UsernamePrefix"] = "oidc:",
+            ["AuthzWebhook:Identity:GroupsPrefix"] = "oidc:",
+            ["AuthzWebhook:Identity:AdminGroups:0"] = "oidc:authz-admins",
+            ["AuthzWebhook:Identity:AuditorGroups:0"] = "oidc:auditors",
+            ["AuthzWebhook:Identity:IncidentToolGroups:0"] = "oidc:incident-tool",
+            ["AuthzWebhook:Elevations:ExpiryCheckInterval"] = "00:00:00.200",
+            ["AuthzWebhook:Api:PermitsPerMinute"] = "10000",
             ["AuthzWebhook:Management:BindAddress"] = "127.0.0.1",
             ["AuthzWebhook:Management:Port"] = ManagementPort.ToString(CultureInfo.InvariantCulture),
             ["AuthzWebhook:Postgres:ConnectionString"] = postgres,
@@ -69,6 +83,23 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
     public int WebhookPort { get; }
 
     public int ManagementPort { get; }
+
+    public int ApiPort { get; }
+
+    public Uri ApiUri(string pathAndQuery) => new($"https://localhost:{ApiPort}{pathAndQuery}");
+
+    /// <summary>An HTTPS client for the REST API that trusts the test CA and sends <paramref name="token"/> (null: none).</summary>
+    public HttpClient CreateApiClient(string? token)
+    {
+        var client = _pki.CreateHttpClient(null);
+        client.BaseAddress = new Uri($"https://localhost:{ApiPort}");
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
+    }
 
     public Uri AuthorizeUri => new($"https://localhost:{WebhookPort}/authorize?timeout=30s");
 
@@ -159,7 +190,7 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Test");
+        builder.UseEnvironment(_environment);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

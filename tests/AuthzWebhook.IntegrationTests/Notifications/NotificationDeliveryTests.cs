@@ -33,7 +33,7 @@ public sealed class NotificationDeliveryTests(TestServers servers) : Notificatio
         Assert.Contains("\"contentType\":\"application/vnd.microsoft.card.adaptive\"", teams.Body, StringComparison.Ordinal);
         var audit = Assert.Single(Received("audit"));
         Assert.Equal(
-            """{"event":"requested","time":"2026-11-27T14:00:00+00:00","actor":"alice","comment":null,"elevation":{"id":"0193a4c2-7d1e-7000-8000-000000004711","state":"pending","template":"pod-debug","requester":"alice","namespaces":["payments"],"duration":"PT30M","reason":"debugging a stuck payout","ticket":"INC-4711","required_approvals":2,"approvals":0,"activated_at":null,"expires_at":null}}""",
+            """{"event":"requested","time":"2026-11-27T14:00:00.000000Z","actor":"alice","comment":null,"elevation":{"id":"0193a4c2-7d1e-7000-8000-000000004711","state":"pending","template":"pod-debug","requester":"alice","namespaces":["payments"],"duration":"PT30M","reason":"debugging a stuck payout","ticket":"INC-4711","required_approvals":2,"approvals":0,"activated_at":null,"expires_at":null}}""",
             audit.Body);
         Assert.Equal("Bearer s3cret", Assert.Single(audit.Headers!["Authorization"]));
         Assert.False(slack.Headers!.ContainsKey("Authorization"));

@@ -33,6 +33,12 @@ internal sealed class PostgresWindowStore(NpgsqlDataSource dataSource)
     public async Task<ElevationWindow> InsertAsync(ElevationWindow window, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await InsertAsync(connection, null, window, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts within the caller's transaction, so that an elevation and its window change together.</summary>
+    public static async Task<ElevationWindow> InsertAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, ElevationWindow window, CancellationToken cancellationToken)
+    {
         var row = await connection.QuerySingleAsync<WindowRow>(new CommandDefinition(
             $"""
             INSERT INTO elevation_windows (id, subject_kind, subject, template, namespaces, eligibility_group, starts_at, expires_at)
@@ -50,6 +56,7 @@ internal sealed class PostgresWindowStore(NpgsqlDataSource dataSource)
                 StartsAt = window.StartsAt.UtcDateTime,
                 ExpiresAt = window.ExpiresAt.UtcDateTime,
             },
+            transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row.ToWindow();
     }
@@ -62,10 +69,23 @@ internal sealed class PostgresWindowStore(NpgsqlDataSource dataSource)
     public Task<ElevationWindow?> SetExpiryAsync(Guid id, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
         UpdateLiveAsync("expires_at = @value", id, expiresAt, cancellationToken);
 
-    /// <summary>Applies <paramref name="assignment"/> (a constant SQL fragment, never input) to a window not yet revoked, bumping its version.</summary>
+    /// <summary>Revokes within the caller's transaction; null when the window is already revoked or does not exist.</summary>
+    public static Task<ElevationWindow?> RevokeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, DateTimeOffset at, CancellationToken cancellationToken) =>
+        UpdateLiveAsync(connection, transaction, "revoked_at = @value", id, at, cancellationToken);
+
+    /// <summary>Moves the expiry within the caller's transaction; null when the window is revoked or does not exist.</summary>
+    public static Task<ElevationWindow?> SetExpiryAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, Guid id, DateTimeOffset expiresAt, CancellationToken cancellationToken) =>
+        UpdateLiveAsync(connection, transaction, "expires_at = @value", id, expiresAt, cancellationToken);
+
     private async Task<ElevationWindow?> UpdateLiveAsync(string assignment, Guid id, DateTimeOffset value, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await UpdateLiveAsync(connection, null, assignment, id, value, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Applies <paramref name="assignment"/> (a constant SQL fragment, never input) to a window not yet revoked, bumping its version.</summary>
+    private static async Task<ElevationWindow?> UpdateLiveAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string assignment, Guid id, DateTimeOffset value, CancellationToken cancellationToken)
+    {
         var row = await connection.QuerySingleOrDefaultAsync<WindowRow>(new CommandDefinition(
             $"""
             UPDATE elevation_windows
@@ -74,6 +94,7 @@ internal sealed class PostgresWindowStore(NpgsqlDataSource dataSource)
             RETURNING {WindowRow.Columns}
             """,
             new { id, value = value.UtcDateTime },
+            transaction,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return row?.ToWindow();
     }

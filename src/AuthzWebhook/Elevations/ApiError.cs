@@ -1,0 +1,20 @@
+namespace AuthzWebhook.Elevations;
+
+/// <summary>
+/// A refusal the REST API turns into RFC 7807 problem details. <see cref="Detail"/> says what to do about it;
+/// <see cref="Errors"/> names the offending fields of a request body.
+/// </summary>
+internal sealed record ApiError(int Status, string Type, string Title, string Detail, IDictionary<string, string[]>? Errors = null)
+{
+    public static ApiError NotFound(Guid id) =>
+        new(StatusCodes.Status404NotFound, "not-found", "No such elevation", $"There is no elevation {id}. GET /api/v1/elevations lists them.");
+
+    public static ApiError Conflict(string type, string title, string detail) => new(StatusCodes.Status409Conflict, type, title, detail);
+
+    public static ApiError Forbidden(string type, string title, string detail) => new(StatusCodes.Status403Forbidden, type, title, detail);
+
+    public static ApiError Invalid(IDictionary<string, string[]> errors) =>
+        new(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid", "Correct the fields listed in 'errors' and send it again.", errors);
+
+    public static ApiError Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+}

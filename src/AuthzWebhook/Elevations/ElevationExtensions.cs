@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace AuthzWebhook.Elevations;
+
+internal static class ElevationExtensions
+{
+    public static IServiceCollection AddElevations(this IServiceCollection services)
+    {
+        services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddOptions<ElevationOptions>().BindConfiguration(ElevationOptions.Section)
+            .Validate(o => o.DefaultMaxPending > TimeSpan.Zero && o.DefaultMaxPending <= TimeSpan.FromDays(30), $"{ElevationOptions.Section}:DefaultMaxPending must be more than zero and at most 30 days.")
+            .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero && o.ExpiryCheckInterval <= TimeSpan.FromMinutes(5), $"{ElevationOptions.Section}:ExpiryCheckInterval must be more than zero and at most 5 minutes.")
+            .Validate(o => o.MinDuration >= TimeSpan.FromSeconds(1), $"{ElevationOptions.Section}:MinDuration must be at least one second.")
+            .ValidateOnStart();
+        services.TryAddSingleton<ApiCertificate>();
+        services.TryAddSingleton<ElevationStore>();
+        services.TryAddSingleton<ElevationService>();
+        services.AddHostedService<ElevationExpiryService>();
+        services.AddApiRateLimits();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblemDetails.Customize);
+        services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
+        return services;
+    }
+}

@@ -1,0 +1,375 @@
+using AuthzWebhook.Identity;
+using AuthzWebhook.Notifications;
+using AuthzWebhook.Policy;
+using AuthzWebhook.Storage.Postgres;
+using AuthzWebhook.Windows;
+using Microsoft.Extensions.Options;
+
+namespace AuthzWebhook.Elevations;
+
+/// <summary>
+/// The lifecycle: request → approve → active → expired | revoked, and request → rejected | cancelled | expired.
+/// Each operation is one Postgres transaction over the elevation's locked row; the window the decision path reads is
+/// created, extended or revoked in that same transaction, and spread to every replica once it commits.
+/// </summary>
+internal sealed class ElevationService(
+    ElevationStore store,
+    PolicyProvider policy,
+    WindowWriter windows,
+    NotificationOutbox outbox,
+    IOptions<ElevationOptions> options,
+    TimeProvider timeProvider,
+    ILogger<ElevationService> logger)
+{
+    public async Task<Outcome<CreatedElevation>> CreateAsync(CallerIdentity caller, CreateElevationBody body, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        var validated = ElevationRequestValidator.ValidateCreate(body, policy.Current, caller, options.Value);
+        if (validated.Error is { } invalid)
+        {
+            return invalid;
+        }
+
+        var request = validated.Value!;
+        await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        if (idempotencyKey is not null && await ReplayAsync(scope, caller, idempotencyKey, request.Hash, cancellationToken).ConfigureAwait(false) is { } replay)
+        {
+            return replay;
+        }
+
+        var rule = request.Template.Approval;
+        var now = scope.Now;
+        var pending = new Elevation(
+            Guid.CreateVersion7(now), ElevationState.Pending, request.Template.Name, caller.Username, caller.Groups, request.EligibilityGroup,
+            request.Namespaces, request.Duration, request.Reason, request.Ticket, rule.AutoApprove ? 0 : rule.RequiredApprovals, 0,
+            now + (rule.MaxPending ?? options.Value.DefaultMaxPending), null, null, now, now, null, null, null, 1);
+
+        var inserted = await ElevationStore.InsertAsync(scope.Transaction, pending, idempotencyKey, request.Hash, cancellationToken).ConfigureAwait(false);
+        if (inserted is null)
+        {
+            // Another request with the same key committed first; this one answers like a replay of it.
+            return await ReplayAsync(scope, caller, idempotencyKey!, request.Hash, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("idempotency key conflict without a stored elevation");
+        }
+
+        await scope.RecordAsync(inserted, null, "requested", caller.Username, request.Reason, NotificationEvents.Requested, cancellationToken).ConfigureAwait(false);
+        var result = inserted;
+        if (rule.AutoApprove)
+        {
+            result = await ActivateAsync(scope, inserted, cancellationToken).ConfigureAwait(false);
+            await scope.RecordAsync(result, ElevationState.Pending, "activated", "policy:auto-approve", null, NotificationEvents.Activated, cancellationToken).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new CreatedElevation(result, Replayed: false);
+    }
+
+    public async Task<Outcome<Elevation>> ApproveAsync(Guid id, CallerIdentity caller, string? comment, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var e = await ElevationStore.LockAsync(scope.Transaction, id, cancellationToken).ConfigureAwait(false);
+        if (await CheckDecidableAsync(scope, e, id, caller, "approve", cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        var template = policy.Current.Templates[e!.Template];
+        if (template.Approval.RequireMfa && !caller.HasMfa)
+        {
+            return ApiError.Forbidden(
+                "mfa-required",
+                "Multi-factor sign-in required",
+                $"Approvals for '{template.Name}' must come from a token with multi-factor authentication (amr containing 'mfa'). Sign in again with MFA and retry.");
+        }
+
+        var approval = new ElevationApproval(e.Id, e.ApprovalRound, caller.Username, caller.HasMfa, comment, scope.Now);
+        if (!await ElevationStore.TryAddApprovalAsync(scope.Transaction, approval, cancellationToken).ConfigureAwait(false))
+        {
+            return ApiError.Conflict("already-approved", "Already approved", "You have already approved this; another approver must approve it.");
+        }
+
+        // The policy in force decides how many approvals are needed, even if it changed while the request waited.
+        var required = Math.Max(1, template.Approval.RequiredApprovals);
+        var count = await ElevationStore.CountApprovalsAsync(scope.Transaction, e.Id, e.ApprovalRound, cancellationToken).ConfigureAwait(false);
+        var updated = await ElevationStore.UpdateAsync(scope.Transaction, e with { RequiredApprovals = required, UpdatedAt = scope.Now }, cancellationToken).ConfigureAwait(false);
+        var round = e.ExtensionDuration is null ? "approved" : "extension approved";
+        await scope.RecordAsync(updated, e.State, round, caller.Username, comment, NotificationEvents.Approved, cancellationToken).ConfigureAwait(false);
+
+        if (count >= required)
+        {
+            if (e.State == ElevationState.Pending)
+            {
+                updated = await ActivateAsync(scope, updated, cancellationToken).ConfigureAwait(false);
+                await scope.RecordAsync(updated, ElevationState.Pending, "activated", caller.Username, null, NotificationEvents.Activated, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                updated = await ExtendWindowAsync(scope, updated, updated.ExtensionDuration!.Value, cancellationToken).ConfigureAwait(false);
+                await scope.RecordAsync(updated, ElevationState.Active, "extended", caller.Username, null, NotificationEvents.Extended, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    public async Task<Outcome<Elevation>> RejectAsync(Guid id, CallerIdentity caller, string comment, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var e = await ElevationStore.LockAsync(scope.Transaction, id, cancellationToken).ConfigureAwait(false);
+        if (await CheckDecidableAsync(scope, e, id, caller, "reject", cancellationToken).ConfigureAwait(false) is { } refused)
+        {
+            return refused;
+        }
+
+        Elevation updated;
+        if (e!.State == ElevationState.Pending)
+        {
+            updated = await ElevationStore.UpdateAsync(scope.Transaction, e with { State = ElevationState.Rejected, PendingUntil = null, UpdatedAt = scope.Now, EndedAt = scope.Now }, cancellationToken).ConfigureAwait(false);
+            await scope.RecordAsync(updated, e.State, "rejected", caller.Username, comment, NotificationEvents.Rejected, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            // A rejected extension leaves the elevation active until its current expiry.
+            updated = await ElevationStore.UpdateAsync(scope.Transaction, e with { ExtensionDuration = null, ExtensionReason = null, UpdatedAt = scope.Now }, cancellationToken).ConfigureAwait(false);
+            await scope.RecordAsync(updated, e.State, "extension rejected", caller.Username, comment, NotificationEvents.Rejected, cancellationToken).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    public async Task<Outcome<Elevation>> RevokeAsync(Guid id, CallerIdentity caller, string reason, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var e = await ElevationStore.LockAsync(scope.Transaction, id, cancellationToken).ConfigureAwait(false);
+        if (e is null)
+        {
+            return ApiError.NotFound(id);
+        }
+
+        var approverGroups = policy.Current.Templates.TryGetValue(e.Template, out var template) ? template.Approval.ApproverGroups : [];
+        var allowed = caller.IsAdmin || string.Equals(caller.Username, e.Requester, StringComparison.Ordinal) || caller.InAnyOf(approverGroups);
+        if (!allowed)
+        {
+            return ApiError.Forbidden(
+                "not-allowed-to-revoke",
+                "Not allowed to revoke",
+                $"Only the requester ({e.Requester}), an approver of '{e.Template}' or an admin may revoke this elevation.");
+        }
+
+        if (!e.IsOpen || IsPastExpiry(e, scope.Now))
+        {
+            return ApiError.Conflict("not-open", "Nothing to revoke", $"This elevation is already {ElevationStates.ToName(e.State)}{(e.IsOpen ? " (its time is up)" : string.Empty)}; there is nothing to revoke.");
+        }
+
+        var updated = await EndAsync(scope, e, caller.Username, reason, cancellationToken).ConfigureAwait(false);
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    public async Task<Outcome<Elevation>> ExtendAsync(Guid id, CallerIdentity caller, ExtendBody body, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var e = await ElevationStore.LockAsync(scope.Transaction, id, cancellationToken).ConfigureAwait(false);
+        if (e is null)
+        {
+            return ApiError.NotFound(id);
+        }
+
+        if (!string.Equals(caller.Username, e.Requester, StringComparison.Ordinal))
+        {
+            return ApiError.Forbidden("not-requester", "Only the requester may extend", $"Only {e.Requester}, who requested this elevation, may extend it; ask them, or request your own.");
+        }
+
+        if (e.State != ElevationState.Active || IsPastExpiry(e, scope.Now))
+        {
+            return ApiError.Conflict("not-active", "Not active", $"Only active elevations can be extended; this one is {ElevationStates.ToName(e.State)}. Request a new one instead.");
+        }
+
+        if (e.ExtensionDuration is not null)
+        {
+            return ApiError.Conflict("extension-pending", "An extension is already waiting", "An extension of this elevation is waiting for approval; wait for it to be approved or rejected.");
+        }
+
+        if (!policy.Current.Templates.TryGetValue(e.Template, out var template) || ElevationRequestValidator.FirstEligibleGroup(caller, template) is null)
+        {
+            return ApiError.Forbidden("not-eligible", "No longer eligible", $"You are no longer eligible for '{e.Template}' under the policy in force, so it cannot be extended.");
+        }
+
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        var reason = ElevationRequestValidator.Text(body.Reason, "reason", required: true, ElevationRequestValidator.MaxReasonLength, errors);
+        var duration = ElevationRequestValidator.Duration(body.Duration, "duration", template.MaxDuration, options.Value.MinDuration, errors);
+        if (duration is { } d && e.ExpiresAt!.Value + d - scope.Now > template.MaxDuration)
+        {
+            errors["duration"] = [$"would leave {IsoDuration.Format(e.ExpiresAt.Value + d - scope.Now)} of access from now; '{template.Name}' allows at most {IsoDuration.Format(template.MaxDuration)} at a time. Extend later, or by less."];
+        }
+
+        if (errors.Count > 0)
+        {
+            return ApiError.Invalid(errors);
+        }
+
+        Elevation updated;
+        if (template.Approval.ExtensionRequiresApproval && !template.Approval.AutoApprove)
+        {
+            updated = await ElevationStore.UpdateAsync(
+                scope.Transaction,
+                e with { ExtensionDuration = duration, ExtensionReason = reason, ApprovalRound = e.ApprovalRound + 1, RequiredApprovals = Math.Max(1, template.Approval.RequiredApprovals), UpdatedAt = scope.Now },
+                cancellationToken).ConfigureAwait(false);
+            await scope.RecordAsync(updated, e.State, "extension requested", caller.Username, $"{IsoDuration.Format(duration!.Value)} more: {reason}", NotificationEvents.Requested, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            updated = await ExtendWindowAsync(scope, e, duration!.Value, cancellationToken).ConfigureAwait(false);
+            await scope.RecordAsync(updated, e.State, "extended", caller.Username, $"{IsoDuration.Format(duration.Value)} more: {reason}", NotificationEvents.Extended, cancellationToken).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+
+    /// <summary>Ends every open elevation bound to <paramref name="ticket"/>: active ones are revoked, pending ones cancelled.</summary>
+    public async Task<Outcome<IReadOnlyList<Elevation>>> CloseTicketAsync(string ticket, CallerIdentity caller, string reason, CancellationToken cancellationToken)
+    {
+        if (!caller.IsAdmin && !caller.IsIncidentTool)
+        {
+            return ApiError.Forbidden("not-allowed-to-close", "Not allowed to close tickets", "Closing a ticket revokes every elevation bound to it; only admins and the incident tool may do that. Revoke single elevations instead.");
+        }
+
+        await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var open = await ElevationStore.LockOpenByTicketAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false);
+        var ended = new List<Elevation>(open.Count);
+        foreach (var e in open)
+        {
+            ended.Add(await EndAsync(scope, e, caller.Username, $"ticket {ticket} closed: {reason}", cancellationToken).ConfigureAwait(false));
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return ended;
+    }
+
+    /// <summary>Marks elevations whose time is up (active past expiry, pending past their deadline); returns how many.</summary>
+    public async Task<int> ExpireDueAsync(int batch, CancellationToken cancellationToken)
+    {
+        await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        var due = await ElevationStore.LockDueAsync(scope.Transaction, scope.Now, batch, cancellationToken).ConfigureAwait(false);
+        foreach (var e in due)
+        {
+            var updated = await ElevationStore.UpdateAsync(
+                scope.Transaction,
+                e with { State = ElevationState.Expired, PendingUntil = null, ExtensionDuration = null, ExtensionReason = null, UpdatedAt = scope.Now, EndedAt = e.ExpiresAt ?? scope.Now },
+                cancellationToken).ConfigureAwait(false);
+            var action = e.State == ElevationState.Pending ? "timed out" : "expired";
+            await scope.RecordAsync(updated, e.State, action, "system", null, NotificationEvents.Expired, cancellationToken).ConfigureAwait(false);
+        }
+
+        await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return due.Count;
+    }
+
+    private Task<TransitionScope> BeginAsync(CancellationToken cancellationToken) =>
+        TransitionScope.BeginAsync(store, timeProvider, windows, outbox, logger, cancellationToken);
+
+    /// <summary>Refuses an approval or rejection that must not count; a request found past its deadline is marked expired first.</summary>
+    private async Task<ApiError?> CheckDecidableAsync(TransitionScope scope, Elevation? e, Guid id, CallerIdentity caller, string verb, CancellationToken cancellationToken)
+    {
+        if (e is null)
+        {
+            return ApiError.NotFound(id);
+        }
+
+        if (!policy.Current.Templates.TryGetValue(e.Template, out var template))
+        {
+            return ApiError.Conflict("template-removed", "Template no longer in the policy", $"Template '{e.Template}' is no longer in the policy, so this cannot be decided. Ask for a template that exists.");
+        }
+
+        if (string.Equals(caller.Username, e.Requester, StringComparison.Ordinal))
+        {
+            return ApiError.Forbidden("self-approval", "You cannot decide your own request", $"Nobody may {verb} their own request (two-person rule). Ask a member of {string.Join(", ", template.Approval.ApproverGroups)}.");
+        }
+
+        if (!caller.InAnyOf(template.Approval.ApproverGroups))
+        {
+            return ApiError.Forbidden("not-an-approver", "Not an approver for this template", $"Requests for '{template.Name}' are decided by members of {string.Join(", ", template.Approval.ApproverGroups)}; you are in none of them.");
+        }
+
+        if (e.State == ElevationState.Pending && e.PendingUntil is { } deadline && deadline <= scope.Now)
+        {
+            var expired = await ElevationStore.UpdateAsync(scope.Transaction, e with { State = ElevationState.Expired, PendingUntil = null, UpdatedAt = scope.Now, EndedAt = scope.Now }, cancellationToken).ConfigureAwait(false);
+            await scope.RecordAsync(expired, e.State, "timed out", "system", null, NotificationEvents.Expired, cancellationToken).ConfigureAwait(false);
+            await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
+            return ApiError.Conflict("not-pending", "Request timed out", $"This request was not approved by {deadline:u} and has expired. Ask the requester to request again.");
+        }
+
+        if (!e.AwaitsApproval || IsPastExpiry(e, scope.Now))
+        {
+            return ApiError.Conflict("not-pending", "Nothing to decide", $"This elevation is {ElevationStates.ToName(e.State)} and has nothing waiting for approval; nothing changed.");
+        }
+
+        return null;
+    }
+
+    private static bool IsPastExpiry(Elevation e, DateTimeOffset now) => e.State == ElevationState.Active && e.ExpiresAt <= now;
+
+    /// <summary>The answer to a repeated request: the elevation the first one made, or 422 when the key came with a different body.</summary>
+    private static async Task<Outcome<CreatedElevation>?> ReplayAsync(TransitionScope scope, CallerIdentity caller, string key, string hash, CancellationToken cancellationToken)
+    {
+        var earlier = await ElevationStore.FindByIdempotencyKeyAsync(scope.Transaction, caller.Username, key, cancellationToken).ConfigureAwait(false);
+        if (earlier is not { } found)
+        {
+            return null;
+        }
+
+        return string.Equals(found.RequestHash, hash, StringComparison.Ordinal)
+            ? new CreatedElevation(found.Elevation, Replayed: true)
+            : new ApiError(
+                StatusCodes.Status422UnprocessableEntity,
+                "idempotency-key-reused",
+                "Idempotency-Key already used for a different request",
+                $"Your earlier request with this Idempotency-Key created elevation {found.Elevation.Id} with different content. Use a new key for a new request.");
+    }
+
+    private static async Task<Elevation> ActivateAsync(TransitionScope scope, Elevation e, CancellationToken cancellationToken)
+    {
+        var expires = scope.Now + e.Duration;
+        var window = await PostgresWindowStore.InsertAsync(
+            scope.Transaction.Connection!,
+            scope.Transaction,
+            new ElevationWindow(e.Id, SubjectKind.User, e.Requester, e.Template, e.Namespaces, e.EligibilityGroup, scope.Now, expires, null, 1),
+            cancellationToken).ConfigureAwait(false);
+        scope.WindowChanged(window);
+        return await ElevationStore.UpdateAsync(
+            scope.Transaction,
+            e with { State = ElevationState.Active, ActivatedAt = scope.Now, ExpiresAt = expires, PendingUntil = null, UpdatedAt = scope.Now },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<Elevation> ExtendWindowAsync(TransitionScope scope, Elevation e, TimeSpan by, CancellationToken cancellationToken)
+    {
+        var expires = e.ExpiresAt!.Value + by;
+        var window = await PostgresWindowStore.SetExpiryAsync(scope.Transaction.Connection!, scope.Transaction, e.Id, expires, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"elevation {e.Id} is active but its window is missing or revoked");
+        scope.WindowChanged(window);
+        return await ElevationStore.UpdateAsync(
+            scope.Transaction,
+            e with { ExpiresAt = expires, ExtensionDuration = null, ExtensionReason = null, UpdatedAt = scope.Now },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Revokes an active elevation (and its window) or cancels a pending one.</summary>
+    private static async Task<Elevation> EndAsync(TransitionScope scope, Elevation e, string actor, string reason, CancellationToken cancellationToken)
+    {
+        var active = e.State == ElevationState.Active;
+        if (active && await PostgresWindowStore.RevokeAsync(scope.Transaction.Connection!, scope.Transaction, e.Id, scope.Now, cancellationToken).ConfigureAwait(false) is { } window)
+        {
+            scope.WindowChanged(window);
+        }
+
+        var updated = await ElevationStore.UpdateAsync(
+            scope.Transaction,
+            e with { State = active ? ElevationState.Revoked : ElevationState.Cancelled, PendingUntil = null, ExtensionDuration = null, ExtensionReason = null, UpdatedAt = scope.Now, EndedAt = scope.Now },
+            cancellationToken).ConfigureAwait(false);
+        await scope.RecordAsync(updated, e.State, active ? "revoked" : "cancelled", actor, reason, active ? NotificationEvents.Revoked : NotificationEvents.Cancelled, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+}

@@ -1,0 +1,111 @@
+using AuthzWebhook.Notifications;
+using AuthzWebhook.Windows;
+using Npgsql;
+
+namespace AuthzWebhook.Elevations;
+
+/// <summary>
+/// One transaction that changes elevations: history rows and notifications are written inside it, and window changes
+/// are spread to the index and Redis only after it commits, so that nothing is announced that Postgres does not hold.
+/// Disposing without committing rolls everything back.
+/// </summary>
+internal sealed class TransitionScope : IAsyncDisposable
+{
+    private readonly NpgsqlConnection _connection;
+    private readonly WindowWriter _windows;
+    private readonly NotificationOutbox _outbox;
+    private readonly ILogger _logger;
+    private readonly List<ElevationWindow> _changedWindows = [];
+    private readonly List<(Guid Id, string Action, string Actor, string? From, string To)> _transitions = [];
+
+    private TransitionScope(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, WindowWriter windows, NotificationOutbox outbox, ILogger logger)
+    {
+        _connection = connection;
+        Transaction = transaction;
+        Now = now;
+        _windows = windows;
+        _outbox = outbox;
+        _logger = logger;
+    }
+
+    public NpgsqlTransaction Transaction { get; }
+
+    /// <summary>The instant of this change, at the microsecond precision Postgres keeps, so stored and returned times agree.</summary>
+    public DateTimeOffset Now { get; }
+
+    public static async Task<TransitionScope> BeginAsync(
+        ElevationStore store, TimeProvider timeProvider, WindowWriter windows, NotificationOutbox outbox, ILogger logger, CancellationToken cancellationToken)
+    {
+        var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
+            var now = timeProvider.GetUtcNow();
+            now = now.AddTicks(-(now.UtcTicks % 10));
+            return new TransitionScope(connection, transaction, now, windows, outbox, logger);
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Writes a history row and, when <paramref name="notification"/> is set, queues that notification.</summary>
+    public async Task RecordAsync(Elevation after, ElevationState? from, string action, string actor, string? comment, string? notification, CancellationToken cancellationToken)
+    {
+        var fromName = from is { } f ? ElevationStates.ToName(f) : null;
+        var toName = ElevationStates.ToName(after.State);
+        await ElevationStore.AddHistoryAsync(Transaction, after.Id, new HistoryEntry(Now, actor, action, fromName, toName, comment), cancellationToken).ConfigureAwait(false);
+        if (notification is not null)
+        {
+            var approvals = await ElevationStore.CountApprovalsAsync(Transaction, after.Id, after.ApprovalRound, cancellationToken).ConfigureAwait(false);
+            await _outbox.EnqueueAsync(_connection, Transaction, NotificationFor(after, notification, actor, comment, approvals), cancellationToken).ConfigureAwait(false);
+        }
+
+        _transitions.Add((after.Id, action, actor, fromName, toName));
+    }
+
+    public void WindowChanged(ElevationWindow window) => _changedWindows.Add(window);
+
+    public async Task CommitAsync(CancellationToken cancellationToken)
+    {
+        await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var (id, action, actor, from, to) in _transitions)
+        {
+            Log.Transition(_logger, id, action, actor, from, to);
+        }
+
+        // Committed: the change stands even if this request is cancelled now, so spreading it must not be cancelled either.
+        foreach (var window in _changedWindows)
+        {
+            await _windows.PropagateAsync(window, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        if (_transitions.Count > 0)
+        {
+            _outbox.Nudge();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Transaction.DisposeAsync().ConfigureAwait(false);
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private NotificationEvent NotificationFor(Elevation e, string notification, string actor, string? comment, int approvals) =>
+        new(notification, Now, actor, comment, new NotificationElevation(
+            e.Id,
+            ElevationStates.ToName(e.State),
+            e.Template,
+            e.Requester,
+            e.Namespaces,
+            Policy.IsoDuration.Format(e.Duration),
+            e.Reason,
+            e.Ticket,
+            e.RequiredApprovals,
+            approvals,
+            e.ActivatedAt,
+            e.ExpiresAt));
+}

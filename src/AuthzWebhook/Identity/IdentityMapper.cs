@@ -1,0 +1,88 @@
+using System.Security.Claims;
+using AuthzWebhook.Policy;
+using Microsoft.Extensions.Options;
+
+namespace AuthzWebhook.Identity;
+
+/// <summary>
+/// Turns validated token claims into the Kubernetes identity the API server will send, with the API server's rules:
+/// the configured claim and prefix, <c>email_verified</c> honoured when the username claim is <c>email</c>, and groups
+/// taken from a string or an array. Refuses what would silently produce the wrong identity.
+/// </summary>
+internal sealed class IdentityMapper(IOptions<IdentityOptions> options)
+{
+    private const string SystemPrefix = "system:";
+
+    public bool TryMap(ClaimsPrincipal principal, out CallerIdentity? caller, out string? problem)
+    {
+        var o = options.Value;
+        caller = null;
+
+        // Entra ID leaves out the groups of a member of too many groups and points at Microsoft Graph instead.
+        // Treating that as "no groups" would silently make approvers and admins ordinary users.
+        if (IsGroupsOverage(principal, o.GroupsClaim))
+        {
+            problem = "The token's groups were left out because the account is in too many groups (Entra ID group overage: " +
+                "_claim_names). Configure the app registration to emit only the groups assigned to the application " +
+                "(groupMembershipClaims: ApplicationGroup) or a group filter, so that the groups claim is complete.";
+            return false;
+        }
+
+        var usernames = principal.FindAll(o.UsernameClaim).ToArray();
+        if (usernames.Length != 1 || string.IsNullOrWhiteSpace(usernames[0].Value))
+        {
+            problem = $"The token has no single '{o.UsernameClaim}' claim, which this service (like the API server) uses as the username. " +
+                "Request a token that includes it (for OpenID Connect, add the matching scope such as 'email').";
+            return false;
+        }
+
+        if (string.Equals(o.UsernameClaim, "email", StringComparison.Ordinal) && IsEmailUnverified(principal))
+        {
+            problem = "The token's email is not verified (email_verified is false); the API server would refuse it too. Verify the address with the identity provider.";
+            return false;
+        }
+
+        var username = o.UsernamePrefix + usernames[0].Value;
+        if (username.StartsWith(SystemPrefix, StringComparison.Ordinal) || username.Length > 512)
+        {
+            problem = $"The username '{username}' cannot hold elevations: names starting with '{SystemPrefix}' belong to Kubernetes itself, and at most 512 characters are accepted.";
+            return false;
+        }
+
+        var groups = principal.FindAll(o.GroupsClaim)
+            .Select(c => c.Value)
+            .Where(v => !string.IsNullOrWhiteSpace(v))
+            .Select(v => o.GroupsPrefix + v)
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+
+        var roles = CallerRoles.None;
+        roles |= NameLists.ContainsAny(groups, o.AdminGroups) ? CallerRoles.Admin : CallerRoles.None;
+        roles |= NameLists.ContainsAny(groups, o.AuditorGroups) ? CallerRoles.Auditor : CallerRoles.None;
+        roles |= NameLists.ContainsAny(groups, o.IncidentToolGroups) ? CallerRoles.IncidentTool : CallerRoles.None;
+
+        caller = new CallerIdentity(username, groups, HasMfa(principal, o), roles);
+        problem = null;
+        return true;
+    }
+
+    private static bool IsGroupsOverage(ClaimsPrincipal principal, string groupsClaim)
+    {
+        if (principal.HasClaim(c => c.Type == "hasgroups" && string.Equals(c.Value, "true", StringComparison.OrdinalIgnoreCase)))
+        {
+            return true;
+        }
+
+        return principal.FindAll("_claim_names").Any(c => c.Value.Contains($"\"{groupsClaim}\"", StringComparison.Ordinal));
+    }
+
+    private static bool IsEmailUnverified(ClaimsPrincipal principal)
+    {
+        var verified = principal.FindFirst("email_verified");
+        return verified is not null && !string.Equals(verified.Value, "true", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static bool HasMfa(ClaimsPrincipal principal, IdentityOptions o) =>
+        principal.FindAll("amr").Any(c => string.Equals(c.Value, "mfa", StringComparison.Ordinal))
+        || principal.FindAll("acr").Any(c => o.MfaAcrValues.Contains(c.Value, StringComparer.Ordinal));
+}

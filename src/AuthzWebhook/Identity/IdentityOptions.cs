@@ -1,0 +1,35 @@
+namespace AuthzWebhook.Identity;
+
+/// <summary>
+/// How a token becomes the Kubernetes identity the API server will send: the same claims and prefixes as the API
+/// server's OIDC settings (<c>--oidc-username-claim</c>, <c>--oidc-username-prefix</c>, <c>--oidc-groups-claim</c>,
+/// <c>--oidc-groups-prefix</c> or their AuthenticationConfiguration equivalents), so that an elevation's subject is exactly
+/// the <c>spec.user</c> of the reviews it must cover. Role groups are Kubernetes group names, after the prefix.
+/// </summary>
+internal sealed class IdentityOptions
+{
+    public const string Section = "AuthzWebhook:Identity";
+
+    public string UsernameClaim { get; set; } = "email";
+
+    public string UsernamePrefix { get; set; } = string.Empty;
+
+    public string GroupsClaim { get; set; } = "groups";
+
+    public string GroupsPrefix { get; set; } = string.Empty;
+
+    /// <summary>Members may revoke any elevation and close tickets.</summary>
+    public string[] AdminGroups { get; set; } = [];
+
+    /// <summary>Members may read decision records.</summary>
+    public string[] AuditorGroups { get; set; } = [];
+
+    /// <summary>The incident tool's identity: members may close tickets (revoking every elevation bound to one).</summary>
+    public string[] IncidentToolGroups { get; set; } = [];
+
+    /// <summary><c>acr</c> values that count as multi-factor sign-in, besides <c>amr</c> containing <c>mfa</c>.</summary>
+    public string[] MfaAcrValues { get; set; } = [];
+
+    /// <summary>Tolerance for clock differences with the issuer when checking <c>exp</c> and <c>nbf</c>.</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromSeconds(60);
+}
