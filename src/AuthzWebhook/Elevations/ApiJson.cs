@@ -10,6 +10,9 @@ namespace AuthzWebhook.Elevations;
 /// </summary>
 internal static partial class ApiJson
 {
+    public static readonly ApiError TooLarge = new(
+        StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large", "The request body is larger than this API accepts (AuthzWebhook:Api:MaxBodyBytes); requests are a few hundred bytes.");
+
     public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
         where T : class
     {
@@ -29,7 +32,7 @@ internal static partial class ApiJson
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return new ApiError(StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large", "The request body is larger than this API accepts; requests are a few hundred bytes.");
+            return TooLarge;
         }
     }
 

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace AuthzWebhook.Elevations;
 
@@ -27,7 +26,9 @@ internal sealed class ElevationExpiryService(
                 {
                 }
             }
-            catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+#pragma warning disable CA1031 // The job must outlive any failure: decisions never depend on it, and the next tick retries.
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+#pragma warning restore CA1031
             {
                 Log.ExpiryPassFailed(logger, ex);
             }

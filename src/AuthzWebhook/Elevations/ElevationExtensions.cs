@@ -20,6 +20,7 @@ internal static class ElevationExtensions
         services.AddHostedService<ElevationExpiryService>();
         services.AddApiRateLimits();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblemDetails.Customize);
+        services.AddExceptionHandler<StoreUnavailableHandler>();
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         return services;
     }

@@ -22,6 +22,7 @@ internal static class ElevationsApi
             .WithMetadata(new ListenerMetadata(ListenerKind.Api))
             .RequireAuthorization(IdentityExtensions.ApiPolicy)
             .RequireRateLimiting(ApiRateLimits.Policy)
+            .AddEndpointFilter(LimitBodySize)
             .WithTags("Elevations");
 
         api.MapGet("/templates", Templates).WithSummary("Templates the caller may request");
@@ -253,6 +254,24 @@ internal static class ElevationsApi
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
         var reason = ElevationRequestValidator.Text(body.Value!.Reason, "reason", required: true, ElevationRequestValidator.MaxReasonLength, errors);
         return reason is null ? ApiError.Invalid(errors) : reason;
+    }
+
+    /// <summary>Caps request bodies at <see cref="ApiOptions.MaxBodyBytes"/> before a handler reads one (Kestrel's default is 30 MB).</summary>
+    private static ValueTask<object?> LimitBodySize(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var max = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxBodyBytes;
+        if (http.Request.ContentLength > max)
+        {
+            return ValueTask.FromResult<object?>(ApiResults.Problem(ApiJson.TooLarge));
+        }
+
+        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = max;
+        }
+
+        return next(context);
     }
 
     private static bool IsIdempotencyKey(string key) => key.Length is > 0 and <= 200 && key.All(c => c is > ' ' and <= '~');

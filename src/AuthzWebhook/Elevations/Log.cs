@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(8004, LogLevel.Warning, "Expiry pass failed; it is retried on the next tick")]
     public static partial void ExpiryPassFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(8005, LogLevel.Error, "API call {Path} failed: the elevation store is unavailable")]
+    public static partial void StoreUnavailable(ILogger logger, string path, Exception exception);
 }

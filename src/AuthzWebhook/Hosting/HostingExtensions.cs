@@ -65,6 +65,7 @@ internal static class HostingExtensions
 
         app.UseRouting();
         app.UseMiddleware<ListenerIsolationMiddleware>();
+        app.UseExceptionHandler();
         app.UseStatusCodePages();
         // No UseAuthentication: the API's authorization policy names the bearer scheme and authenticates only its own
         // endpoints, so reviews on the webhook listener never pass through token handling.
