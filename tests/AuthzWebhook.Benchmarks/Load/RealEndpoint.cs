@@ -47,7 +47,7 @@ internal sealed class RealEndpoint : IAsyncDisposable
         {
             redis = new LocalRedis();
             var port = FreePort.Next();
-            app = await StartAppAsync(pki, postgres, redis, workDirectory, port, cancellationToken);
+            app = await StartAppAsync(pki, CreateDatabase(postgres.AdminConnectionString, "authz_bench"), redis.Configuration, workDirectory, port, "bench", BenchmarkPolicy.Yaml(), cancellationToken);
             return new RealEndpoint(postgres, redis, workDirectory, app, port);
         }
         catch
@@ -65,20 +65,22 @@ internal sealed class RealEndpoint : IAsyncDisposable
         }
     }
 
-    private static async Task<WebApplication> StartAppAsync(TestPki pki, LocalPostgres postgres, LocalRedis redis, string workDirectory, int port, CancellationToken cancellationToken)
+    /// <summary>One instance of the service with production settings on the given database and Redis, started and loaded.</summary>
+    internal static async Task<WebApplication> StartAppAsync(
+        TestPki pki, string postgresConnection, string redisConfiguration, string workDirectory, int port, string instanceName, string policyYaml, CancellationToken cancellationToken)
     {
-        var policyPath = Path.Combine(workDirectory, "policy.yaml");
-        await File.WriteAllTextAsync(policyPath, BenchmarkPolicy.Yaml(), cancellationToken);
+        var policyPath = Path.Combine(workDirectory, instanceName + "-policy.yaml");
+        await File.WriteAllTextAsync(policyPath, policyYaml, cancellationToken);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory, EnvironmentName = Environments.Production });
         builder.Configuration.AddInMemoryCollection(ListenerSettings.For(pki, port));
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["AuthzWebhook:InstanceName"] = "bench",
+            ["AuthzWebhook:InstanceName"] = instanceName,
             ["AuthzWebhook:Policy:Path"] = policyPath,
-            ["AuthzWebhook:Postgres:ConnectionString"] = CreateDatabase(postgres.AdminConnectionString),
-            ["AuthzWebhook:Redis:Configuration"] = redis.Configuration,
+            ["AuthzWebhook:Postgres:ConnectionString"] = postgresConnection,
+            ["AuthzWebhook:Redis:Configuration"] = redisConfiguration,
             ["AuthzWebhook:Redis:KeyPrefix"] = "bench:",
-            ["AuthzWebhook:DecisionLog:Output"] = Path.Combine(workDirectory, "decisions.jsonl"),
+            ["AuthzWebhook:DecisionLog:Output"] = Path.Combine(workDirectory, instanceName + "-decisions.jsonl"),
         });
         builder.AddAuthzWebhook();
         var app = builder.Build();
@@ -131,15 +133,16 @@ internal sealed class RealEndpoint : IAsyncDisposable
         }
     }
 
-    private static string CreateDatabase(string adminConnectionString)
+    /// <summary>Creates <paramref name="name"/> (a constant, never input) and returns a connection string for it.</summary>
+    internal static string CreateDatabase(string adminConnectionString, string name)
     {
         using (var connection = new NpgsqlConnection(adminConnectionString))
         {
             connection.Open();
-            using var command = new NpgsqlCommand("CREATE DATABASE authz_bench", connection);
+            using var command = new NpgsqlCommand($"CREATE DATABASE {name}", connection);
             command.ExecuteNonQuery();
         }
 
-        return new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = "authz_bench", Pooling = true }.ConnectionString;
+        return new NpgsqlConnectionStringBuilder(adminConnectionString) { Database = name, Pooling = true }.ConnectionString;
     }
 }
