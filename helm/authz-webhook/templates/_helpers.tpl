@@ -64,6 +64,11 @@ app.kubernetes.io/part-of: authz-webhook
 {{- default (printf "%s-tls" (include "authz-webhook.fullname" .)) .Values.webhook.tls.secretName }}
 {{- end }}
 
+{{/* The API's certificate: its own Secret, or the webhook's when api.tls.secretName is empty. */}}
+{{- define "authz-webhook.apiTlsSecretName" -}}
+{{- default (include "authz-webhook.tlsSecretName" .) .Values.api.tls.secretName }}
+{{- end }}
+
 {{- define "authz-webhook.clientCaSecretName" -}}
 {{- default (printf "%s-client-ca" (include "authz-webhook.fullname" .)) .Values.webhook.clientCa.secretName }}
 {{- end }}
@@ -78,6 +83,11 @@ app.kubernetes.io/part-of: authz-webhook
 
 {{- define "authz-webhook.policyConfigMapName" -}}
 {{- default (printf "%s-policy" (include "authz-webhook.fullname" .)) .Values.policy.existingConfigMap }}
+{{- end }}
+
+{{/* The API's Service; "-api" stays within the 63 characters of a Service name. */}}
+{{- define "authz-webhook.apiServiceName" -}}
+{{- printf "%s-api" (include "authz-webhook.fullname" . | trunc 59 | trimSuffix "-") }}
 {{- end }}
 
 {{/*
@@ -109,6 +119,15 @@ because a pre-install hook runs before the chart's ConfigMap exists.
       - key: tls.key
         path: tls/tls.key
         mode: 288  # 0440, written in decimal: YAML 1.1 and 1.2 read a leading 0 differently
+{{- /* Projected separately even when it is the same Secret as the webhook's, so both paths always exist. */}}
+- secret:
+    name: {{ include "authz-webhook.apiTlsSecretName" $root }}
+    items:
+      - key: tls.crt
+        path: api-tls/tls.crt
+      - key: tls.key
+        path: api-tls/tls.key
+        mode: 288  # 0440
 - secret:
     name: {{ include "authz-webhook.clientCaSecretName" $root }}
     items:
@@ -116,23 +135,215 @@ because a pre-install hook runs before the chart's ConfigMap exists.
         path: client-ca/ca.crt
 {{- end }}
 
-{{/*
-Environment both the service and `migrate` need: the host starts Kestrel, which loads the webhook certificate and
-client CA, even when it only migrates.
-*/}}
+{{/* Environment both the service and `migrate` need: `migrate` reads only the Postgres settings. */}}
 {{- define "authz-webhook.baseEnv" -}}
+- name: AuthzWebhook__Postgres__ConnectionString
+  valueFrom:
+    secretKeyRef:
+      name: {{ include "authz-webhook.postgresSecretName" . }}
+      key: {{ .Values.postgres.connectionStringSecret.key }}
+{{- end }}
+
+{{/*
+The service's environment as the chart sets it, before extraEnv. File paths point into configDir, at the paths
+configSources projects; ports are containerPorts. Optional values left empty are not passed (appsettings.json has
+the same empty defaults).
+*/}}
+{{- define "authz-webhook.serviceEnv" -}}
 {{- $dir := include "authz-webhook.configDir" . -}}
+{{- $config := .Values.config }}
+{{- /* Names this replica in decision records. */}}
+- name: AuthzWebhook__InstanceName
+  valueFrom:
+    fieldRef:
+      fieldPath: metadata.name
+{{ include "authz-webhook.baseEnv" . }}
+- name: AuthzWebhook__Webhook__BindAddress
+  value: {{ $config.webhook.bindAddress | quote }}
+- name: AuthzWebhook__Webhook__Port
+  value: {{ .Values.containerPorts.webhook | int | quote }}
 - name: AuthzWebhook__Webhook__CertificatePath
   value: {{ printf "%s/tls/tls.crt" $dir }}
 - name: AuthzWebhook__Webhook__KeyPath
   value: {{ printf "%s/tls/tls.key" $dir }}
 - name: AuthzWebhook__Webhook__ClientCaPath
   value: {{ printf "%s/client-ca/ca.crt" $dir }}
-- name: AuthzWebhook__Postgres__ConnectionString
+- name: AuthzWebhook__Webhook__MaxBodyBytes
+  value: {{ $config.webhook.maxBodyBytes | int64 | quote }}
+{{- range $i, $name := .Values.webhook.allowedClientNames }}
+- name: AuthzWebhook__Webhook__AllowedClientNames__{{ $i }}
+  value: {{ $name | quote }}
+{{- end }}
+- name: AuthzWebhook__Webhook__CertificateCheckInterval
+  value: {{ $config.webhook.certificateCheckInterval | quote }}
+- name: AuthzWebhook__Api__BindAddress
+  value: {{ $config.api.bindAddress | quote }}
+- name: AuthzWebhook__Api__Port
+  value: {{ .Values.containerPorts.api | int | quote }}
+- name: AuthzWebhook__Api__CertificatePath
+  value: {{ printf "%s/api-tls/tls.crt" $dir }}
+- name: AuthzWebhook__Api__KeyPath
+  value: {{ printf "%s/api-tls/tls.key" $dir }}
+- name: AuthzWebhook__Api__CertificateCheckInterval
+  value: {{ $config.api.certificateCheckInterval | quote }}
+- name: AuthzWebhook__Api__PermitsPerMinute
+  value: {{ $config.api.permitsPerMinute | int64 | quote }}
+- name: AuthzWebhook__Api__MaxBodyBytes
+  value: {{ $config.api.maxBodyBytes | int64 | quote }}
+{{- $oidcKeys := dict "Instance" "instance" "TenantId" "tenantId" "Authority" "authority"
+      "MetadataAddress" "metadataAddress" "ClientId" "clientId" "Audience" "audience" }}
+{{- range $key, $name := $oidcKeys }}
+{{- with index $.Values.oidc $name }}
+- name: AuthzWebhook__Oidc__{{ $key }}
+  value: {{ . | quote }}
+{{- end }}
+{{- end }}
+- name: AuthzWebhook__Identity__UsernameClaim
+  value: {{ .Values.identity.usernameClaim | quote }}
+- name: AuthzWebhook__Identity__UsernamePrefix
+  value: {{ .Values.identity.usernamePrefix | quote }}
+- name: AuthzWebhook__Identity__GroupsClaim
+  value: {{ .Values.identity.groupsClaim | quote }}
+- name: AuthzWebhook__Identity__GroupsPrefix
+  value: {{ .Values.identity.groupsPrefix | quote }}
+{{- $identityLists := dict "AdminGroups" "adminGroups" "AuditorGroups" "auditorGroups"
+      "IncidentToolGroups" "incidentToolGroups" "MfaAcrValues" "mfaAcrValues" }}
+{{- range $key, $name := $identityLists }}
+{{- range $i, $value := index $.Values.identity $name }}
+- name: AuthzWebhook__Identity__{{ $key }}__{{ $i }}
+  value: {{ $value | quote }}
+{{- end }}
+{{- end }}
+- name: AuthzWebhook__Identity__ClockSkew
+  value: {{ .Values.identity.clockSkew | quote }}
+- name: AuthzWebhook__Elevations__DefaultMaxPending
+  value: {{ $config.elevations.defaultMaxPending | quote }}
+- name: AuthzWebhook__Elevations__ExpiryCheckInterval
+  value: {{ $config.elevations.expiryCheckInterval | quote }}
+- name: AuthzWebhook__Elevations__MinDuration
+  value: {{ $config.elevations.minDuration | quote }}
+- name: AuthzWebhook__Management__BindAddress
+  value: {{ $config.management.bindAddress | quote }}
+- name: AuthzWebhook__Management__Port
+  value: {{ .Values.containerPorts.management | int | quote }}
+- name: AuthzWebhook__Policy__Path
+  value: {{ printf "%s/policy.yaml" $dir }}
+- name: AuthzWebhook__Policy__ReloadInterval
+  value: {{ $config.policy.reloadInterval | quote }}
+- name: AuthzWebhook__Postgres__MigrateOnStart
+  value: {{ $config.postgres.migrateOnStart | quote }}
+- name: AuthzWebhook__Redis__Configuration
   valueFrom:
     secretKeyRef:
-      name: {{ include "authz-webhook.postgresSecretName" . }}
-      key: {{ .Values.postgres.connectionStringSecret.key }}
+      name: {{ include "authz-webhook.redisSecretName" . }}
+      key: {{ .Values.redis.configurationSecret.key }}
+- name: AuthzWebhook__Redis__KeyPrefix
+  value: {{ $config.redis.keyPrefix | quote }}
+- name: AuthzWebhook__Windows__ReconcileInterval
+  value: {{ $config.windows.reconcileInterval | quote }}
+- name: AuthzWebhook__Windows__HeartbeatInterval
+  value: {{ $config.windows.heartbeatInterval | quote }}
+- name: AuthzWebhook__Windows__StalenessBound
+  value: {{ $config.windows.stalenessBound | quote }}
+- name: AuthzWebhook__Windows__MaxTimeWithoutPostgres
+  value: {{ $config.windows.maxTimeWithoutPostgres | quote }}
+- name: AuthzWebhook__DecisionLog__Output
+  value: {{ $config.decisionLog.output | quote }}
+- name: AuthzWebhook__DecisionLog__Capacity
+  value: {{ $config.decisionLog.capacity | int64 | quote }}
+{{- include "authz-webhook.notificationEnv" . }}
+{{- end }}
+
+{{/*
+Notification settings. Receiver URLs and header values come from Secrets only: a chat webhook URL carries its secret in
+the path, and headers are typically credentials. The service rejects duplicate receiver names too, but only at start-up.
+*/}}
+{{- define "authz-webhook.notificationEnv" -}}
+{{- $n := .Values.notifications -}}
+{{- $prefix := "AuthzWebhook__Notifications" }}
+- name: {{ $prefix }}__PollInterval
+  value: {{ $n.pollInterval | quote }}
+- name: {{ $prefix }}__MaxAttempts
+  value: {{ $n.maxAttempts | int | quote }}
+- name: {{ $prefix }}__InitialBackoff
+  value: {{ $n.initialBackoff | quote }}
+- name: {{ $prefix }}__MaxBackoff
+  value: {{ $n.maxBackoff | quote }}
+- name: {{ $prefix }}__Timeout
+  value: {{ $n.timeout | quote }}
+{{- with $n.link }}
+- name: {{ $prefix }}__Link
+  value: {{ . | quote }}
+{{- end }}
+{{- $names := dict }}
+{{- range $i, $r := $n.receivers }}
+{{- if hasKey $names (lower $r.name) }}
+{{- fail (printf "notifications.receivers[%d].name %q is already used by receivers[%d]: %s"
+      $i $r.name (get $names (lower $r.name)) "names must be unique (case-insensitively)") }}
+{{- end }}
+{{- $_ := set $names (lower $r.name) $i }}
+{{- $receiver := printf "%s__Receivers__%d" $prefix $i }}
+- name: {{ $receiver }}__Name
+  value: {{ $r.name | quote }}
+- name: {{ $receiver }}__Format
+  value: {{ $r.format | quote }}
+{{- range $j, $event := $r.events }}
+- name: {{ $receiver }}__Events__{{ $j }}
+  value: {{ $event | quote }}
+{{- end }}
+- name: {{ $receiver }}__Url
+  valueFrom:
+    secretKeyRef:
+      name: {{ $r.urlSecret.name | quote }}
+      key: {{ $r.urlSecret.key | quote }}
+{{- with $r.headersSecret }}
+{{- $secret := .name }}
+{{- $headers := dict }}
+{{- range $header, $key := .keys }}
+{{- if hasKey $headers (lower $header) }}
+{{- fail (printf "notifications.receivers[%d].headersSecret.keys names %s twice: %s"
+      $i $header "header names are case-insensitive") }}
+{{- end }}
+{{- $_ := set $headers (lower $header) true }}
+- name: {{ $receiver }}__Headers__{{ $header }}
+  valueFrom:
+    secretKeyRef:
+      name: {{ $secret | quote }}
+      key: {{ $key | quote }}
+{{- end }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{/*
+The container's environment: the chart's, then extraEnv. A variable extraEnv names (compared as .NET compares
+configuration keys: case-insensitively, ":" as "__") replaces the chart's rather than repeating it, because a
+duplicate name is ambiguous and server-side apply refuses it. The development token issuer stays off: extraEnv may
+neither set its keys nor select the Development environment (whose appsettings enable it), with or without the
+DOTNET_/ASPNETCORE_ prefix that the host also reads configuration from.
+*/}}
+{{- define "authz-webhook.containerEnv" -}}
+{{- $overridden := dict }}
+{{- range $i, $e := .Values.extraEnv }}
+{{- $key := $e.name | lower | replace ":" "__" }}
+{{- $setting := regexReplaceAll "^(dotnet_|aspnetcore_)" $key "" }}
+{{- if hasPrefix "authzwebhook__developmentissuer__" $setting }}
+{{- fail (printf "extraEnv[%d] %s: the chart never configures the development token issuer; %s"
+      $i $e.name "set oidc for a real identity provider") }}
+{{- end }}
+{{- if and (eq $setting "environment") (eq (lower (trim (toString (default "" $e.value)))) "development") }}
+{{- fail (printf "extraEnv[%d] %s: the Development environment enables the development token issuer; %s"
+      $i $e.name "use another environment name") }}
+{{- end }}
+{{- $_ := set $overridden $key true }}
+{{- end }}
+{{- $env := list }}
+{{- range include "authz-webhook.serviceEnv" . | fromYamlArray }}
+{{- if not (hasKey $overridden (.name | lower | replace ":" "__")) }}
+{{- $env = append $env . }}
+{{- end }}
+{{- end }}
+{{- concat $env .Values.extraEnv | toYaml }}
 {{- end }}
 
 {{/* Pod-level settings shared by the Deployment and the migration Job. */}}
