@@ -1,5 +1,6 @@
 using AuthzWebhook.Identity;
 using AuthzWebhook.Notifications;
+using AuthzWebhook.Observability;
 using AuthzWebhook.Policy;
 using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Windows;
@@ -17,6 +18,7 @@ internal sealed class ElevationService(
     PolicyProvider policy,
     WindowWriter windows,
     NotificationOutbox outbox,
+    AuthzMetrics metrics,
     IOptions<ElevationOptions> options,
     TimeProvider timeProvider,
     ILogger<ElevationService> logger)
@@ -268,7 +270,7 @@ internal sealed class ElevationService(
     }
 
     private Task<TransitionScope> BeginAsync(CancellationToken cancellationToken) =>
-        TransitionScope.BeginAsync(store, timeProvider, windows, outbox, logger, cancellationToken);
+        TransitionScope.BeginAsync(store, timeProvider, windows, outbox, metrics, logger, cancellationToken);
 
     /// <summary>Refuses an approval or rejection that must not count; a request found past its deadline is marked expired first.</summary>
     private async Task<ApiError?> CheckDecidableAsync(TransitionScope scope, Elevation? e, Guid id, CallerIdentity caller, string verb, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ internal static class ElevationsApi
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
 
+    // Bodies are read by ApiJson (to refuse unknown fields with a clear message); Accepts describes them in OpenAPI.
+    private const string Json = "application/json";
+
     public static IEndpointRouteBuilder MapElevationsApi(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/v1")
@@ -23,17 +26,33 @@ internal static class ElevationsApi
             .RequireAuthorization(IdentityExtensions.ApiPolicy)
             .RequireRateLimiting(ApiRateLimits.Policy)
             .AddEndpointFilter(LimitBodySize)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .WithTags("Elevations");
 
         api.MapGet("/templates", Templates).WithSummary("Templates the caller may request");
-        api.MapPost("/elevations", Create).WithSummary("Request an elevation (send Idempotency-Key to make retries safe)");
+        api.MapPost("/elevations", Create)
+            .Accepts<CreateElevationBody>(Json)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .WithSummary("Request an elevation (send Idempotency-Key to make retries safe)");
         api.MapGet("/elevations", List).WithSummary("Elevations, newest first, paged");
-        api.MapGet("/elevations/{id:guid}", Get).WithSummary("One elevation with its approvals and history");
-        api.MapPost("/elevations/{id:guid}/approve", Approve).WithSummary("Approve (not your own); activates when the approval rule is met");
-        api.MapPost("/elevations/{id:guid}/reject", Reject).WithSummary("Reject a pending request or extension");
-        api.MapPost("/elevations/{id:guid}/revoke", Revoke).WithSummary("Revoke an active elevation or cancel a pending one, on every replica");
-        api.MapPost("/elevations/{id:guid}/extend", Extend).WithSummary("Extend an active elevation (approval as the template says)");
-        api.MapPost("/tickets/{ticket}/close", CloseTicket).WithSummary("Revoke or cancel every open elevation bound to a ticket");
+        api.MapGet("/elevations/{id:guid}", Get).ProducesProblem(StatusCodes.Status404NotFound).WithSummary("One elevation with its approvals and history");
+        Transition(api.MapPost("/elevations/{id:guid}/approve", Approve).Accepts<CommentBody>(isOptional: true, Json))
+            .WithSummary("Approve (not your own); activates when the approval rule is met");
+        Transition(api.MapPost("/elevations/{id:guid}/reject", Reject).Accepts<CommentBody>(Json))
+            .WithSummary("Reject a pending request or extension");
+        Transition(api.MapPost("/elevations/{id:guid}/revoke", Revoke).Accepts<ReasonBody>(Json))
+            .WithSummary("Revoke an active elevation or cancel a pending one, on every replica");
+        Transition(api.MapPost("/elevations/{id:guid}/extend", Extend).Accepts<ExtendBody>(Json))
+            .WithSummary("Extend an active elevation (approval as the template says)");
+        api.MapPost("/tickets/{ticket}/close", CloseTicket)
+            .Accepts<ReasonBody>(Json)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .WithSummary("Revoke or cancel every open elevation bound to a ticket");
 
         app.MapOpenApi("/openapi/{documentName}.json")
             .WithMetadata(new ListenerMetadata(ListenerKind.Api))
@@ -255,6 +274,10 @@ internal static class ElevationsApi
         var reason = ElevationRequestValidator.Text(body.Value!.Reason, "reason", required: true, ElevationRequestValidator.MaxReasonLength, errors);
         return reason is null ? ApiError.Invalid(errors) : reason;
     }
+
+    /// <summary>The refusals every transition of one elevation can end in.</summary>
+    private static RouteHandlerBuilder Transition(RouteHandlerBuilder endpoint) =>
+        endpoint.ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
 
     /// <summary>Caps request bodies at <see cref="ApiOptions.MaxBodyBytes"/> before a handler reads one (Kestrel's default is 30 MB).</summary>
     private static ValueTask<object?> LimitBodySize(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

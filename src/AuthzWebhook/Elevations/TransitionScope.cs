@@ -1,4 +1,5 @@
 using AuthzWebhook.Notifications;
+using AuthzWebhook.Observability;
 using AuthzWebhook.Windows;
 using Npgsql;
 
@@ -14,12 +15,14 @@ internal sealed class TransitionScope : IAsyncDisposable
     private readonly NpgsqlConnection _connection;
     private readonly WindowWriter _windows;
     private readonly NotificationOutbox _outbox;
+    private readonly AuthzMetrics _metrics;
     private readonly ILogger _logger;
     private readonly List<ElevationWindow> _changedWindows = [];
-    private readonly List<(Guid Id, string Action, string Actor, string? From, string To)> _transitions = [];
+    private readonly List<(Guid Id, string Template, string Action, string Actor, string? From, string To)> _transitions = [];
 
-    private TransitionScope(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, WindowWriter windows, NotificationOutbox outbox, ILogger logger)
+    private TransitionScope(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, WindowWriter windows, NotificationOutbox outbox, AuthzMetrics metrics, ILogger logger)
     {
+        _metrics = metrics;
         _connection = connection;
         Transaction = transaction;
         Now = now;
@@ -34,7 +37,7 @@ internal sealed class TransitionScope : IAsyncDisposable
     public DateTimeOffset Now { get; }
 
     public static async Task<TransitionScope> BeginAsync(
-        ElevationStore store, TimeProvider timeProvider, WindowWriter windows, NotificationOutbox outbox, ILogger logger, CancellationToken cancellationToken)
+        ElevationStore store, TimeProvider timeProvider, WindowWriter windows, NotificationOutbox outbox, AuthzMetrics metrics, ILogger logger, CancellationToken cancellationToken)
     {
         var connection = await store.OpenAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -42,7 +45,7 @@ internal sealed class TransitionScope : IAsyncDisposable
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
             var now = timeProvider.GetUtcNow();
             now = now.AddTicks(-(now.UtcTicks % 10));
-            return new TransitionScope(connection, transaction, now, windows, outbox, logger);
+            return new TransitionScope(connection, transaction, now, windows, outbox, metrics, logger);
         }
         catch
         {
@@ -63,7 +66,7 @@ internal sealed class TransitionScope : IAsyncDisposable
             await _outbox.EnqueueAsync(_connection, Transaction, NotificationFor(after, notification, actor, comment, approvals), cancellationToken).ConfigureAwait(false);
         }
 
-        _transitions.Add((after.Id, action, actor, fromName, toName));
+        _transitions.Add((after.Id, after.Template, action, actor, fromName, toName));
     }
 
     public void WindowChanged(ElevationWindow window) => _changedWindows.Add(window);
@@ -71,9 +74,10 @@ internal sealed class TransitionScope : IAsyncDisposable
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
         await Transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (id, action, actor, from, to) in _transitions)
+        foreach (var (id, template, action, actor, from, to) in _transitions)
         {
             Log.Transition(_logger, id, action, actor, from, to);
+            _metrics.RecordTransition(action, template);
         }
 
         // Committed: the change stands even if this request is cancelled now, so spreading it must not be cancelled either.

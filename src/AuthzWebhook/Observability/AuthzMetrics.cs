@@ -13,6 +13,7 @@ internal sealed class AuthzMetrics
     private readonly Counter<long> _auditGuardrailHits;
     private readonly Counter<long> _notificationsDelivered;
     private readonly Counter<long> _notificationsFailed;
+    private readonly Counter<long> _elevationTransitions;
 
     public AuthzMetrics(IMeterFactory meterFactory)
     {
@@ -28,6 +29,8 @@ internal sealed class AuthzMetrics
         _notificationsDelivered = meter.CreateCounter<long>("authz.notifications.delivered", "{notification}", "Notifications delivered, by receiver and event.");
         _notificationsFailed = meter.CreateCounter<long>(
             "authz.notifications.failed", "{notification}", "Notifications given up on (attempts used up, or receiver no longer configured), by receiver and event.");
+        _elevationTransitions = meter.CreateCounter<long>(
+            "authz.elevation.transitions", "{transition}", "Committed elevation lifecycle steps, by action (requested, approved, activated, revoked, expired, ...) and template.");
     }
 
     // Boxed once: a tag value is an object, and a bool boxed per decision is garbage on the hot path.
@@ -49,4 +52,7 @@ internal sealed class AuthzMetrics
 
     public void RecordNotificationFailed(string receiver, string @event) =>
         _notificationsFailed.Add(1, new KeyValuePair<string, object?>("receiver", receiver), new KeyValuePair<string, object?>("event", @event));
+
+    public void RecordTransition(string action, string template) =>
+        _elevationTransitions.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("template", template));
 }
