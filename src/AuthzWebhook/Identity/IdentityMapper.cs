@@ -42,7 +42,7 @@ internal sealed class IdentityMapper(IOptions<IdentityOptions> options)
             return false;
         }
 
-        var username = o.UsernamePrefix + usernames[0].Value;
+        var username = UsernamePrefix(o, principal) + usernames[0].Value;
         if (username.StartsWith(SystemPrefix, StringComparison.Ordinal) || username.Length > 512)
         {
             problem = $"The username '{username}' cannot hold elevations: names starting with '{SystemPrefix}' belong to Kubernetes itself, and at most 512 characters are accepted.";
@@ -65,6 +65,15 @@ internal sealed class IdentityMapper(IOptions<IdentityOptions> options)
         problem = null;
         return true;
     }
+
+    /// <summary>The API server's rule for <c>--oidc-username-prefix</c>, so that both derive the same username.</summary>
+    private static string UsernamePrefix(IdentityOptions o, ClaimsPrincipal principal) => o.UsernamePrefix switch
+    {
+        null when string.Equals(o.UsernameClaim, "email", StringComparison.Ordinal) => string.Empty,
+        null => principal.FindFirst("iss")?.Value + "#",
+        "-" => string.Empty,
+        var prefix => prefix,
+    };
 
     private static bool IsGroupsOverage(ClaimsPrincipal principal, string groupsClaim)
     {

@@ -12,7 +12,11 @@ internal sealed class IdentityOptions
 
     public string UsernameClaim { get; set; } = "email";
 
-    public string UsernamePrefix { get; set; } = string.Empty;
+    /// <summary>
+    /// As <c>--oidc-username-prefix</c>: unset means the API server's default (no prefix for <c>email</c>, otherwise
+    /// the token's issuer followed by <c>#</c>); <c>-</c> means no prefix; anything else is used as written.
+    /// </summary>
+    public string? UsernamePrefix { get; set; }
 
     public string GroupsClaim { get; set; } = "groups";
 
