@@ -200,8 +200,10 @@ the same empty defaults).
 {{- end }}
 - name: AuthzWebhook__Identity__UsernameClaim
   value: {{ .Values.identity.usernameClaim | quote }}
+{{- if .Values.identity.usernamePrefix }}
 - name: AuthzWebhook__Identity__UsernamePrefix
   value: {{ .Values.identity.usernamePrefix | quote }}
+{{- end }}
 - name: AuthzWebhook__Identity__GroupsClaim
   value: {{ .Values.identity.groupsClaim | quote }}
 - name: AuthzWebhook__Identity__GroupsPrefix

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
+using AuthzWebhook.Hosting;
 
 namespace AuthzWebhook.Elevations;
 
@@ -13,9 +14,13 @@ internal static partial class ApiJson
     public static readonly ApiError TooLarge = new(
         StatusCodes.Status413PayloadTooLarge, "body-too-large", "Body too large", "The request body is larger than this API accepts (AuthzWebhook:Api:MaxBodyBytes); requests are a few hundred bytes.");
 
-    public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    // The wire contract plus one rule for request bodies only: a field sent twice is refused, not "last one wins".
+    private static readonly JsonSerializerOptions Strict = new(AuthzJsonContext.Default.Options) { AllowDuplicateProperties = false };
+
+    public static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> contract, CancellationToken cancellationToken)
         where T : class
     {
+        var typeInfo = (JsonTypeInfo<T>)Strict.GetTypeInfo(contract.Type);
         if (request.ContentType is not { } contentType || !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
             return new ApiError(StatusCodes.Status415UnsupportedMediaType, "unsupported-media-type", "JSON expected", "Send the body as JSON with 'Content-Type: application/json'.");

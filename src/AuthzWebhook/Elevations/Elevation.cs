@@ -26,7 +26,9 @@ internal sealed record Elevation(
     DateTimeOffset? ActivatedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? EndedAt,
-    long Version)
+    long Version,
+    string? TemplateFingerprint = null,
+    string? RequesterSubject = null)
 {
     public bool IsOpen => State is ElevationState.Pending or ElevationState.Active;
 

@@ -128,9 +128,9 @@ internal static class ElevationRequestValidator
             return null;
         }
 
-        if (trimmed.Any(c => char.IsControl(c) && c is not '\n' and not '\t') || !trimmed.IsNormalized())
+        if (trimmed.Any(IsHiddenCharacter) || !trimmed.IsNormalized())
         {
-            errors[field] = ["must not contain control characters and must be Unicode-normalized (NFC)"];
+            errors[field] = ["must not contain control, formatting (such as bidirectional overrides) or separator characters other than new lines and tabs, and must be Unicode-normalized (NFC)"];
             return null;
         }
 
@@ -146,17 +146,24 @@ internal static class ElevationRequestValidator
 
         if (!IsTicket(ticket))
         {
-            errors["ticket"] = [$"must be 1-{MaxTicketLength} characters of letters, digits and . _ : / # - (such as INC-4711), starting with a letter or digit"];
+            errors["ticket"] = [$"must be 1-{MaxTicketLength} characters of letters, digits and . _ : # - (such as INC-4711), starting with a letter or digit"];
             return null;
         }
 
         return ticket;
     }
 
+    /// <summary>A ticket reference; no '/', so that every ticket can be named in <c>/tickets/{ticket}/close</c>.</summary>
     public static bool IsTicket(string ticket) =>
         ticket.Length is > 0 and <= MaxTicketLength
         && char.IsAsciiLetterOrDigit(ticket[0])
-        && ticket.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '/' or '#' or '-');
+        && ticket.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '#' or '-');
+
+    /// <summary>Characters that change how text looks without being seen: they could disguise a reason in a chat message.</summary>
+    private static bool IsHiddenCharacter(char c) =>
+        c is not '\n' and not '\t'
+        && (char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format
+            or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator);
 
     private static string[] Namespaces(string[]? namespaces, AccessTemplate? template, Dictionary<string, string[]> errors)
     {

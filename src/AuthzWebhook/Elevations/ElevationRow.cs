@@ -6,7 +6,7 @@ internal sealed class ElevationRow
     public const string Columns =
         "id, state, template, requester, requester_groups, eligibility_group, namespaces, duration_seconds, reason, ticket, " +
         "required_approvals, approval_round, pending_until, extension_seconds, extension_reason, created_at, updated_at, " +
-        "activated_at, expires_at, ended_at, version";
+        "activated_at, expires_at, ended_at, version, template_fingerprint, requester_subject";
 
     public Guid Id { get; init; }
 
@@ -50,6 +50,10 @@ internal sealed class ElevationRow
 
     public long Version { get; init; }
 
+    public string? TemplateFingerprint { get; init; }
+
+    public string? RequesterSubject { get; init; }
+
     /// <summary>Read only when checking an idempotency key.</summary>
     public string? RequestHash { get; init; }
 
@@ -74,7 +78,9 @@ internal sealed class ElevationRow
         Utc(ActivatedAt),
         Utc(ExpiresAt),
         Utc(EndedAt),
-        Version);
+        Version,
+        TemplateFingerprint,
+        RequesterSubject);
 
     public static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
 

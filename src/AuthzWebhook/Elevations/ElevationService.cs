@@ -38,12 +38,18 @@ internal sealed class ElevationService(
             return replay;
         }
 
+        if (request.Ticket is { } ticket && await ElevationStore.IsTicketClosedAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false))
+        {
+            return TicketClosed(ticket);
+        }
+
         var rule = request.Template.Approval;
         var now = scope.Now;
         var pending = new Elevation(
             Guid.CreateVersion7(now), ElevationState.Pending, request.Template.Name, caller.Username, caller.Groups, request.EligibilityGroup,
             request.Namespaces, request.Duration, request.Reason, request.Ticket, rule.AutoApprove ? 0 : rule.RequiredApprovals, 0,
-            now + (rule.MaxPending ?? options.Value.DefaultMaxPending), null, null, now, now, null, null, null, 1);
+            now + (rule.MaxPending ?? options.Value.DefaultMaxPending), null, null, now, now, null, null, null, 1,
+            TemplateFingerprint.Of(request.Template), caller.Subject);
 
         var inserted = await ElevationStore.InsertAsync(scope.Transaction, pending, idempotencyKey, request.Hash, cancellationToken).ConfigureAwait(false);
         if (inserted is null)
@@ -67,14 +73,16 @@ internal sealed class ElevationService(
 
     public async Task<Outcome<Elevation>> ApproveAsync(Guid id, CallerIdentity caller, string? comment, CancellationToken cancellationToken)
     {
+        // One policy for the whole decision: a reload half-way must not mix the rules of two versions.
+        var current = policy.Current;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        var e = await ElevationStore.LockAsync(scope.Transaction, id, cancellationToken).ConfigureAwait(false);
-        if (await CheckDecidableAsync(scope, e, id, caller, "approve", cancellationToken).ConfigureAwait(false) is { } refused)
+        var e = await scope.LockAsync(id, cancellationToken).ConfigureAwait(false);
+        if (await CheckDecidableAsync(scope, current, e, id, caller, "approve", cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
 
-        var template = policy.Current.Templates[e!.Template];
+        var template = current.Templates[e!.Template];
         if (template.Approval.RequireMfa && !caller.HasMfa)
         {
             return ApiError.Forbidden(
@@ -83,22 +91,37 @@ internal sealed class ElevationService(
                 $"Approvals for '{template.Name}' must come from a token with multi-factor authentication (amr containing 'mfa'). Sign in again with MFA and retry.");
         }
 
-        var approval = new ElevationApproval(e.Id, e.ApprovalRound, caller.Username, caller.HasMfa, comment, scope.Now);
+        var earlier = (await ElevationStore.ApprovalsAsync(scope.Transaction.Connection!, scope.Transaction, e.Id, cancellationToken).ConfigureAwait(false))
+            .Where(a => a.Round == e.ApprovalRound)
+            .ToList();
+        if (earlier.Any(a => caller.IsSamePerson(a.Approver, a.ApproverSubject)))
+        {
+            return ApiError.Conflict("already-approved", "Already approved", "You have already approved this; another approver must approve it.");
+        }
+
+        var approval = new ElevationApproval(e.Id, e.ApprovalRound, caller.Username, caller.HasMfa, comment, scope.Now, caller.Groups, caller.Subject);
         if (!await ElevationStore.TryAddApprovalAsync(scope.Transaction, approval, cancellationToken).ConfigureAwait(false))
         {
             return ApiError.Conflict("already-approved", "Already approved", "You have already approved this; another approver must approve it.");
         }
 
-        // The policy in force decides how many approvals are needed, even if it changed while the request waited.
+        // Only approvals the policy in force would accept now count: from its approver groups, with MFA when it asks
+        // for it, never the requester's. An approval given under looser rules is kept in the history but not counted.
+        earlier.Add(approval);
         var required = Math.Max(1, template.Approval.RequiredApprovals);
-        var count = await ElevationStore.CountApprovalsAsync(scope.Transaction, e.Id, e.ApprovalRound, cancellationToken).ConfigureAwait(false);
+        var count = earlier.Count(a => Counts(a, e, template));
         var updated = await ElevationStore.UpdateAsync(scope.Transaction, e with { RequiredApprovals = required, UpdatedAt = scope.Now }, cancellationToken).ConfigureAwait(false);
         var round = e.ExtensionDuration is null ? "approved" : "extension approved";
         await scope.RecordAsync(updated, e.State, round, caller.Username, comment, NotificationEvents.Approved, cancellationToken).ConfigureAwait(false);
 
         if (count >= required)
         {
-            if (e.State == ElevationState.Pending)
+            if (e.Ticket is { } ticket && await ElevationStore.IsTicketClosedAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false))
+            {
+                // The incident is over: the request ends here instead of granting.
+                updated = await EndAsync(scope, updated, "system", $"ticket {ticket} is closed", cancellationToken).ConfigureAwait(false);
+            }
+            else if (e.State == ElevationState.Pending)
             {
                 updated = await ActivateAsync(scope, updated, cancellationToken).ConfigureAwait(false);
                 await scope.RecordAsync(updated, ElevationState.Pending, "activated", caller.Username, null, NotificationEvents.Activated, cancellationToken).ConfigureAwait(false);
@@ -114,11 +137,19 @@ internal sealed class ElevationService(
         return updated;
     }
 
+    /// <summary>Whether an approval counts under the policy in force.</summary>
+    private static bool Counts(ElevationApproval approval, Elevation e, AccessTemplate template) =>
+        NameLists.ContainsAny(approval.ApproverGroups, template.Approval.ApproverGroups)
+        && (approval.Mfa || !template.Approval.RequireMfa)
+        && !string.Equals(approval.Approver, e.Requester, StringComparison.OrdinalIgnoreCase)
+        && (approval.ApproverSubject is null || !string.Equals(approval.ApproverSubject, e.RequesterSubject, StringComparison.Ordinal));
+
     public async Task<Outcome<Elevation>> RejectAsync(Guid id, CallerIdentity caller, string comment, CancellationToken cancellationToken)
     {
+        var current = policy.Current;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        var e = await ElevationStore.LockAsync(scope.Transaction, id, cancellationToken).ConfigureAwait(false);
-        if (await CheckDecidableAsync(scope, e, id, caller, "reject", cancellationToken).ConfigureAwait(false) is { } refused)
+        var e = await scope.LockAsync(id, cancellationToken).ConfigureAwait(false);
+        if (await CheckDecidableAsync(scope, current, e, id, caller, "reject", cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
@@ -142,15 +173,16 @@ internal sealed class ElevationService(
 
     public async Task<Outcome<Elevation>> RevokeAsync(Guid id, CallerIdentity caller, string reason, CancellationToken cancellationToken)
     {
+        var current = policy.Current;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        var e = await ElevationStore.LockAsync(scope.Transaction, id, cancellationToken).ConfigureAwait(false);
+        var e = await scope.LockAsync(id, cancellationToken).ConfigureAwait(false);
         if (e is null)
         {
             return ApiError.NotFound(id);
         }
 
-        var approverGroups = policy.Current.Templates.TryGetValue(e.Template, out var template) ? template.Approval.ApproverGroups : [];
-        var allowed = caller.IsAdmin || string.Equals(caller.Username, e.Requester, StringComparison.Ordinal) || caller.InAnyOf(approverGroups);
+        var approverGroups = current.Templates.TryGetValue(e.Template, out var template) ? template.Approval.ApproverGroups : [];
+        var allowed = caller.IsAdmin || caller.IsSamePerson(e.Requester, e.RequesterSubject) || caller.InAnyOf(approverGroups);
         if (!allowed)
         {
             return ApiError.Forbidden(
@@ -171,13 +203,15 @@ internal sealed class ElevationService(
 
     public async Task<Outcome<Elevation>> ExtendAsync(Guid id, CallerIdentity caller, ExtendBody body, CancellationToken cancellationToken)
     {
+        var current = policy.Current;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        var e = await ElevationStore.LockAsync(scope.Transaction, id, cancellationToken).ConfigureAwait(false);
+        var e = await scope.LockAsync(id, cancellationToken).ConfigureAwait(false);
         if (e is null)
         {
             return ApiError.NotFound(id);
         }
 
+        // Exactly the requester's identity: the window is theirs, under this username.
         if (!string.Equals(caller.Username, e.Requester, StringComparison.Ordinal))
         {
             return ApiError.Forbidden("not-requester", "Only the requester may extend", $"Only {e.Requester}, who requested this elevation, may extend it; ask them, or request your own.");
@@ -193,9 +227,14 @@ internal sealed class ElevationService(
             return ApiError.Conflict("extension-pending", "An extension is already waiting", "An extension of this elevation is waiting for approval; wait for it to be approved or rejected.");
         }
 
-        if (!policy.Current.Templates.TryGetValue(e.Template, out var template) || ElevationRequestValidator.FirstEligibleGroup(caller, template) is null)
+        if (!current.Templates.TryGetValue(e.Template, out var template) || ElevationRequestValidator.FirstEligibleGroup(caller, template) is null)
         {
             return ApiError.Forbidden("not-eligible", "No longer eligible", $"You are no longer eligible for '{e.Template}' under the policy in force, so it cannot be extended.");
+        }
+
+        if (e.TemplateFingerprint is not null && e.TemplateFingerprint != TemplateFingerprint.Of(template))
+        {
+            return TemplateChanged(e.Template);
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -239,6 +278,8 @@ internal sealed class ElevationService(
         }
 
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        // Recorded first: a request naming the ticket that commits after this scan can never be activated.
+        await ElevationStore.CloseTicketAsync(scope.Transaction, ticket, scope.Now, caller.Username, reason, cancellationToken).ConfigureAwait(false);
         var open = await ElevationStore.LockOpenByTicketAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false);
         var ended = new List<Elevation>(open.Count);
         foreach (var e in open)
@@ -273,19 +314,19 @@ internal sealed class ElevationService(
         TransitionScope.BeginAsync(store, timeProvider, windows, outbox, metrics, logger, cancellationToken);
 
     /// <summary>Refuses an approval or rejection that must not count; a request found past its deadline is marked expired first.</summary>
-    private async Task<ApiError?> CheckDecidableAsync(TransitionScope scope, Elevation? e, Guid id, CallerIdentity caller, string verb, CancellationToken cancellationToken)
+    private static async Task<ApiError?> CheckDecidableAsync(TransitionScope scope, AccessPolicy current, Elevation? e, Guid id, CallerIdentity caller, string verb, CancellationToken cancellationToken)
     {
         if (e is null)
         {
             return ApiError.NotFound(id);
         }
 
-        if (!policy.Current.Templates.TryGetValue(e.Template, out var template))
+        if (!current.Templates.TryGetValue(e.Template, out var template))
         {
             return ApiError.Conflict("template-removed", "Template no longer in the policy", $"Template '{e.Template}' is no longer in the policy, so this cannot be decided. Ask for a template that exists.");
         }
 
-        if (string.Equals(caller.Username, e.Requester, StringComparison.Ordinal))
+        if (caller.IsSamePerson(e.Requester, e.RequesterSubject))
         {
             return ApiError.Forbidden("self-approval", "You cannot decide your own request", $"Nobody may {verb} their own request (two-person rule). Ask a member of {string.Join(", ", template.Approval.ApproverGroups)}.");
         }
@@ -308,8 +349,24 @@ internal sealed class ElevationService(
             return ApiError.Conflict("not-pending", "Nothing to decide", $"This elevation is {ElevationStates.ToName(e.State)} and has nothing waiting for approval; nothing changed.");
         }
 
+        // Approvers approve what was asked for: if the template now grants something else, the request must be made again.
+        if (verb == "approve" && e.TemplateFingerprint is not null && e.TemplateFingerprint != TemplateFingerprint.Of(template))
+        {
+            return TemplateChanged(e.Template);
+        }
+
         return null;
     }
+
+    private static ApiError TemplateChanged(string template) => ApiError.Conflict(
+        "template-changed",
+        "The template changed since the request",
+        $"Template '{template}' now grants something different (rules, scope, namespaces or maximum duration) from when this was requested, so it cannot be approved or extended as it stands. Request again under the current policy.");
+
+    private static ApiError TicketClosed(string ticket) => ApiError.Conflict(
+        "ticket-closed",
+        "The ticket is closed",
+        $"Ticket {ticket} has been closed, so no elevation can be requested or activated under it. Use the ticket of an open incident.");
 
     private static bool IsPastExpiry(Elevation e, DateTimeOffset now) => e.State == ElevationState.Active && e.ExpiresAt <= now;
 

@@ -22,10 +22,10 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
             $"""
             INSERT INTO elevations (id, state, template, requester, requester_groups, eligibility_group, namespaces, duration_seconds,
                                     reason, ticket, required_approvals, approval_round, pending_until, created_at, updated_at,
-                                    activated_at, expires_at, idempotency_key, request_hash)
+                                    activated_at, expires_at, idempotency_key, request_hash, template_fingerprint, requester_subject)
             VALUES (@Id, @State, @Template, @Requester, @RequesterGroups, @EligibilityGroup, @Namespaces, @DurationSeconds,
                     @Reason, @Ticket, @RequiredApprovals, 0, @PendingUntil, @CreatedAt, @CreatedAt,
-                    @ActivatedAt, @ExpiresAt, @IdempotencyKey, @RequestHash)
+                    @ActivatedAt, @ExpiresAt, @IdempotencyKey, @RequestHash, @TemplateFingerprint, @RequesterSubject)
             ON CONFLICT (requester, idempotency_key) DO NOTHING
             RETURNING {ElevationRow.Columns}
             """,
@@ -48,6 +48,8 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
                 ExpiresAt = e.ExpiresAt?.UtcDateTime,
                 IdempotencyKey = idempotencyKey,
                 RequestHash = requestHash,
+                e.TemplateFingerprint,
+                e.RequesterSubject,
             },
             tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -79,7 +81,7 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
     public static async Task<IReadOnlyList<Elevation>> LockOpenByTicketAsync(NpgsqlTransaction tx, string ticket, CancellationToken cancellationToken)
     {
         var rows = await tx.Connection!.QueryAsync<ElevationRow>(new CommandDefinition(
-            $"SELECT {ElevationRow.Columns} FROM elevations WHERE ticket = @ticket AND state IN ('pending', 'active') ORDER BY id FOR UPDATE",
+            $"SELECT {ElevationRow.Columns} FROM elevations WHERE lower(ticket) = lower(@ticket) AND state IN ('pending', 'active') ORDER BY id FOR UPDATE",
             new { ticket },
             tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -149,13 +151,39 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
     public static async Task<bool> TryAddApprovalAsync(NpgsqlTransaction tx, ElevationApproval approval, CancellationToken cancellationToken) =>
         await tx.Connection!.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO elevation_approvals (elevation_id, round, approver, mfa, comment, approved_at)
-            VALUES (@ElevationId, @Round, @Approver, @Mfa, @Comment, @ApprovedAt)
+            INSERT INTO elevation_approvals (elevation_id, round, approver, mfa, comment, approved_at, approver_groups, approver_subject)
+            VALUES (@ElevationId, @Round, @Approver, @Mfa, @Comment, @ApprovedAt, @ApproverGroups, @ApproverSubject)
             ON CONFLICT DO NOTHING
             """,
-            new { approval.ElevationId, approval.Round, approval.Approver, approval.Mfa, approval.Comment, ApprovedAt = approval.ApprovedAt.UtcDateTime },
+            new
+            {
+                approval.ElevationId,
+                approval.Round,
+                approval.Approver,
+                approval.Mfa,
+                approval.Comment,
+                ApprovedAt = approval.ApprovedAt.UtcDateTime,
+                approval.ApproverGroups,
+                approval.ApproverSubject,
+            },
             tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
+
+    /// <summary>True when <paramref name="ticket"/> (in any case) has been closed.</summary>
+    public static Task<bool> IsTicketClosedAsync(NpgsqlTransaction tx, string ticket, CancellationToken cancellationToken) =>
+        tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
+            "SELECT EXISTS (SELECT 1 FROM closed_tickets WHERE ticket = lower(@ticket))",
+            new { ticket },
+            tx,
+            cancellationToken: cancellationToken));
+
+    /// <summary>Remembers that a ticket is closed; closing it again keeps the first record.</summary>
+    public static Task CloseTicketAsync(NpgsqlTransaction tx, string ticket, DateTimeOffset at, string actor, string reason, CancellationToken cancellationToken) =>
+        tx.Connection!.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO closed_tickets (ticket, closed_at, closed_by, reason) VALUES (lower(@ticket), @at, @actor, @reason) ON CONFLICT DO NOTHING",
+            new { ticket, at = at.UtcDateTime, actor, reason },
+            tx,
+            cancellationToken: cancellationToken));
 
     public static Task<int> CountApprovalsAsync(NpgsqlTransaction tx, Guid id, int round, CancellationToken cancellationToken) =>
         tx.Connection!.ExecuteScalarAsync<int>(new CommandDefinition(
@@ -167,11 +195,11 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
     public static async Task<IReadOnlyList<ElevationApproval>> ApprovalsAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid id, CancellationToken cancellationToken)
     {
         var rows = await connection.QueryAsync<ApprovalRow>(new CommandDefinition(
-            "SELECT elevation_id, round, approver, mfa, comment, approved_at FROM elevation_approvals WHERE elevation_id = @id ORDER BY round, approved_at, approver",
+            "SELECT elevation_id, round, approver, mfa, comment, approved_at, approver_groups, approver_subject FROM elevation_approvals WHERE elevation_id = @id ORDER BY round, approved_at, approver",
             new { id },
             tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return [.. rows.Select(r => new ElevationApproval(r.ElevationId, r.Round, r.Approver, r.Mfa, r.Comment, ElevationRow.Utc(r.ApprovedAt)))];
+        return [.. rows.Select(r => new ElevationApproval(r.ElevationId, r.Round, r.Approver, r.Mfa, r.Comment, ElevationRow.Utc(r.ApprovedAt), r.ApproverGroups, r.ApproverSubject))];
     }
 
     public async Task<Elevation?> GetAsync(Guid id, CancellationToken cancellationToken)
@@ -218,7 +246,7 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
             SELECT {ElevationRow.Columns} FROM elevations
              WHERE (@state::text IS NULL OR state = @state)
                AND (@user::text IS NULL OR requester = @user)
-               AND (@ticket::text IS NULL OR ticket = @ticket)
+               AND (@ticket::text IS NULL OR lower(ticket) = lower(@ticket))
                AND (@afterCreated::timestamptz IS NULL OR (created_at, id) < (@afterCreated, @afterId))
              ORDER BY created_at DESC, id DESC
              LIMIT @limit
@@ -249,6 +277,10 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
         public string? Comment { get; init; }
 
         public DateTime ApprovedAt { get; init; }
+
+        public string[] ApproverGroups { get; init; } = [];
+
+        public string? ApproverSubject { get; init; }
     }
 
     private sealed class HistoryRow

@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(8005, LogLevel.Error, "API call {Path} failed: the elevation store is unavailable")]
     public static partial void StoreUnavailable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(8006, LogLevel.Warning, "Window {ElevationId} is committed but could not be applied or announced here; other replicas pick it up on their next reconcile")]
+    public static partial void PropagationFailed(ILogger logger, Guid elevationId, Exception exception);
 }

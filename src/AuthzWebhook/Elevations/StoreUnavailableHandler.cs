@@ -11,7 +11,8 @@ internal sealed class StoreUnavailableHandler(ILogger<StoreUnavailableHandler> l
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
-        if (exception is not (NpgsqlException or TimeoutException) || httpContext.Response.HasStarted)
+        // Transient only (connection lost, timeout, failover): a constraint violation is a fault, not an outage.
+        if (exception is not (NpgsqlException { IsTransient: true } or TimeoutException) || httpContext.Response.HasStarted)
         {
             return false;
         }

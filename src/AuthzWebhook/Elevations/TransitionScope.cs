@@ -16,12 +16,15 @@ internal sealed class TransitionScope : IAsyncDisposable
     private readonly WindowWriter _windows;
     private readonly NotificationOutbox _outbox;
     private readonly AuthzMetrics _metrics;
+    private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private readonly List<ElevationWindow> _changedWindows = [];
     private readonly List<(Guid Id, string Template, string Action, string Actor, string? From, string To)> _transitions = [];
 
-    private TransitionScope(NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, WindowWriter windows, NotificationOutbox outbox, AuthzMetrics metrics, ILogger logger)
+    private TransitionScope(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, DateTimeOffset now, TimeProvider timeProvider, WindowWriter windows, NotificationOutbox outbox, AuthzMetrics metrics, ILogger logger)
     {
+        _timeProvider = timeProvider;
         _metrics = metrics;
         _connection = connection;
         Transaction = transaction;
@@ -33,8 +36,22 @@ internal sealed class TransitionScope : IAsyncDisposable
 
     public NpgsqlTransaction Transaction { get; }
 
-    /// <summary>The instant of this change, at the microsecond precision Postgres keeps, so stored and returned times agree.</summary>
-    public DateTimeOffset Now { get; }
+    /// <summary>
+    /// The instant of this change, at the microsecond precision Postgres keeps, so stored and returned times agree.
+    /// Taken again once the elevation's row is locked: a change that waited for the lock must not act on the time
+    /// before it waited (an extension must not revive a window that expired meanwhile).
+    /// </summary>
+    public DateTimeOffset Now { get; private set; }
+
+    /// <summary>Locks the elevation's row for this transaction and takes <see cref="Now"/> afresh.</summary>
+    public async Task<Elevation?> LockAsync(Guid id, CancellationToken cancellationToken)
+    {
+        var elevation = await ElevationStore.LockAsync(Transaction, id, cancellationToken).ConfigureAwait(false);
+        Now = Truncate(_timeProvider.GetUtcNow());
+        return elevation;
+    }
+
+    private static DateTimeOffset Truncate(DateTimeOffset value) => value.AddTicks(-(value.UtcTicks % 10));
 
     public static async Task<TransitionScope> BeginAsync(
         ElevationStore store, TimeProvider timeProvider, WindowWriter windows, NotificationOutbox outbox, AuthzMetrics metrics, ILogger logger, CancellationToken cancellationToken)
@@ -43,9 +60,7 @@ internal sealed class TransitionScope : IAsyncDisposable
         try
         {
             var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted, cancellationToken).ConfigureAwait(false);
-            var now = timeProvider.GetUtcNow();
-            now = now.AddTicks(-(now.UtcTicks % 10));
-            return new TransitionScope(connection, transaction, now, windows, outbox, metrics, logger);
+            return new TransitionScope(connection, transaction, Truncate(timeProvider.GetUtcNow()), timeProvider, windows, outbox, metrics, logger);
         }
         catch
         {
@@ -80,10 +95,21 @@ internal sealed class TransitionScope : IAsyncDisposable
             _metrics.RecordTransition(action, template);
         }
 
-        // Committed: the change stands even if this request is cancelled now, so spreading it must not be cancelled either.
+        // Committed: the change stands even if this request is cancelled now, so spreading it must not be cancelled
+        // either, and one window failing to spread must not keep the others (a ticket close) from it. Replicas that
+        // miss an announcement still get the change from Postgres on their next reconcile.
         foreach (var window in _changedWindows)
         {
-            await _windows.PropagateAsync(window, CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await _windows.PropagateAsync(window, CancellationToken.None).ConfigureAwait(false);
+            }
+#pragma warning disable CA1031 // See above: the change is committed; a failure here only delays other replicas.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                Log.PropagationFailed(_logger, window.Id, ex);
+            }
         }
 
         if (_transitions.Count > 0)

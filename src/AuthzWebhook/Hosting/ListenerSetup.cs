@@ -23,6 +23,16 @@ internal sealed class ListenerSetup(
     {
         kestrel.AddServerHeader = false;
         var w = webhook.Value;
+        var a = api.Value;
+        var m = management.Value;
+
+        // Endpoints are kept to their listener by port (ListenerIsolationMiddleware), so no two listeners may share one,
+        // even on different addresses: /authorize must never answer without mutual TLS.
+        if (w.Port == a.Port || w.Port == m.Port || a.Port == m.Port)
+        {
+            throw new InvalidOperationException(
+                $"AuthzWebhook:Webhook:Port ({w.Port}), AuthzWebhook:Api:Port ({a.Port}) and AuthzWebhook:Management:Port ({m.Port}) must all differ.");
+        }
 
         kestrel.Listen(IPAddress.Parse(w.BindAddress), w.Port, listen =>
         {
@@ -38,7 +48,6 @@ internal sealed class ListenerSetup(
             });
         });
 
-        var a = api.Value;
         kestrel.Listen(IPAddress.Parse(a.BindAddress), a.Port, listen =>
         {
             listen.Protocols = HttpProtocols.Http1AndHttp2;
@@ -50,7 +59,6 @@ internal sealed class ListenerSetup(
             });
         });
 
-        var m = management.Value;
         kestrel.Listen(IPAddress.Parse(m.BindAddress), m.Port, listen => listen.Protocols = HttpProtocols.Http1);
     }
 }

@@ -3,7 +3,9 @@ using AuthzWebhook.Policy;
 namespace AuthzWebhook.Identity;
 
 /// <summary>The caller of the REST API as Kubernetes will know them: username and groups after the configured prefixes.</summary>
-internal sealed record CallerIdentity(string Username, string[] Groups, bool HasMfa, CallerRoles Roles)
+/// <remarks><see cref="Subject"/> is the token's issuer and <c>sub</c>: the same person under another spelling of their
+/// username (case, a changed prefix) is still the same subject, which the two-person rule relies on.</remarks>
+internal sealed record CallerIdentity(string Username, string[] Groups, bool HasMfa, CallerRoles Roles, string? Subject = null)
 {
     public bool IsAdmin => Roles.HasFlag(CallerRoles.Admin);
 
@@ -12,6 +14,14 @@ internal sealed record CallerIdentity(string Username, string[] Groups, bool Has
     public bool IsIncidentTool => Roles.HasFlag(CallerRoles.IncidentTool);
 
     public bool InAnyOf(string[] groups) => NameLists.ContainsAny(Groups, groups);
+
+    /// <summary>
+    /// True when this caller is the person behind <paramref name="username"/> / <paramref name="subject"/>: the same
+    /// issuer and subject, or a username that differs at most in case (identity providers often fold email case).
+    /// </summary>
+    public bool IsSamePerson(string username, string? subject) =>
+        string.Equals(Username, username, StringComparison.OrdinalIgnoreCase)
+        || (Subject is not null && string.Equals(Subject, subject, StringComparison.Ordinal));
 
     public const string Item = "authzwebhook.caller";
 

@@ -19,6 +19,12 @@ internal sealed class DevelopmentIssuerOptionsValidator(IHostEnvironment environ
                 $"the development token issuer works only with ASPNETCORE_ENVIRONMENT=Development. Configure AuthzWebhook:Oidc for a real identity provider instead.");
         }
 
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")))
+        {
+            failures.Add($"{DevelopmentIssuerOptions.Section}:Enabled=true is refused inside a Kubernetes pod, whatever the environment name: " +
+                "the development token issuer is for a laptop.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.SigningKeyPath))
         {
             failures.Add($"{DevelopmentIssuerOptions.Section}:SigningKeyPath is required.");

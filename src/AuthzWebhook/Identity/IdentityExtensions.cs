@@ -15,6 +15,9 @@ internal static class IdentityExtensions
 
     public static IServiceCollection AddIdentity(this IServiceCollection services, IConfiguration configuration)
     {
+        // With a single scheme ASP.NET Core would make it the default and authenticate every request on every listener
+        // (the webhook's hot path, the management port). Only the API's policy names the scheme.
+        AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
         services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
         services.AddOptions<DevelopmentIssuerOptions>().BindConfiguration(DevelopmentIssuerOptions.Section).ValidateOnStart();

@@ -61,7 +61,9 @@ internal sealed class IdentityMapper(IOptions<IdentityOptions> options)
         roles |= NameLists.ContainsAny(groups, o.AuditorGroups) ? CallerRoles.Auditor : CallerRoles.None;
         roles |= NameLists.ContainsAny(groups, o.IncidentToolGroups) ? CallerRoles.IncidentTool : CallerRoles.None;
 
-        caller = new CallerIdentity(username, groups, HasMfa(principal, o), roles);
+        var sub = principal.FindFirst("sub")?.Value;
+        var subject = string.IsNullOrEmpty(sub) ? null : $"{principal.FindFirst("iss")?.Value}#{sub}";
+        caller = new CallerIdentity(username, groups, HasMfa(principal, o), roles, subject is { Length: <= 1024 } ? subject : null);
         problem = null;
         return true;
     }
@@ -87,8 +89,9 @@ internal sealed class IdentityMapper(IOptions<IdentityOptions> options)
 
     private static bool IsEmailUnverified(ClaimsPrincipal principal)
     {
+        // The API server accepts only the JSON boolean true; a string "true" is not a verification.
         var verified = principal.FindFirst("email_verified");
-        return verified is not null && !string.Equals(verified.Value, "true", StringComparison.OrdinalIgnoreCase);
+        return verified is not null && !(verified.ValueType == ClaimValueTypes.Boolean && string.Equals(verified.Value, "true", StringComparison.OrdinalIgnoreCase));
     }
 
     private static bool HasMfa(ClaimsPrincipal principal, IdentityOptions o) =>

@@ -48,7 +48,8 @@ internal sealed class JwtBearerSetup(
         }
 
         options.MapInboundClaims = false;
-        options.IncludeErrorDetails = true;
+        // The problem details say what is wrong in words; the header would echo the token's issuer and audience.
+        options.IncludeErrorDetails = false;
         var parameters = options.TokenValidationParameters;
         parameters.ValidAlgorithms = AsymmetricAlgorithms;
         parameters.RequireSignedTokens = true;

@@ -28,6 +28,11 @@ internal sealed class OidcSettingsValidator(IOptions<DevelopmentIssuerOptions> d
         {
             failures.Add($"{Section}:TenantId is required with {Section}:Instance (Entra ID).");
         }
+        else if (entra && options.TenantId!.Trim().ToLowerInvariant() is "common" or "organizations" or "consumers")
+        {
+            failures.Add($"{Section}:TenantId must name your tenant (its id or domain), not '{options.TenantId}': multi-tenant sign-in would accept " +
+                "tokens from any tenant, whose users can claim any email address.");
+        }
 
         if (!entra)
         {

@@ -61,6 +61,9 @@ public sealed class TestIdentityProvider : IDisposable
 
     public RsaSecurityKey Key { get; }
 
+    /// <summary>Requests the provider has served (discovery and keys): zero means nothing tried to validate a token.</summary>
+    public int RequestCount => _server.LogEntries.Count;
+
     /// <summary>The service settings that point Microsoft.Identity.Web at this provider as a generic OIDC issuer.</summary>
     public IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
