@@ -21,6 +21,12 @@ internal static class ElevationExtensions
         services.AddApiRateLimits();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblemDetails.Customize);
         services.AddExceptionHandler<StoreUnavailableHandler>();
+        // Answers use the wire contract: source-generated types and UTC timestamps with a Z, as the decision records.
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, Hosting.AuthzJsonContext.Default);
+            o.SerializerOptions.Converters.Add(new Hosting.UtcTimestampConverter());
+        });
         services.AddOpenApi(o => o.AddDocumentTransformer<BearerSecuritySchemeTransformer>());
         return services;
     }

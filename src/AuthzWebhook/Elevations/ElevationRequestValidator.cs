@@ -108,7 +108,10 @@ internal static class ElevationRequestValidator
         return duration;
     }
 
-    /// <summary>Free text: trimmed, length-limited, no control characters other than new lines and tabs.</summary>
+    /// <summary>
+    /// Free text: trimmed, length-limited, no control, formatting or separator characters other than new lines and tabs.
+    /// (Unicode normalization cannot be checked: the service runs with invariant globalization, without ICU.)
+    /// </summary>
     public static string? Text(string? text, string field, bool required, int maxLength, Dictionary<string, string[]> errors)
     {
         var trimmed = text?.Trim();
@@ -128,9 +131,9 @@ internal static class ElevationRequestValidator
             return null;
         }
 
-        if (trimmed.Any(IsHiddenCharacter) || !trimmed.IsNormalized())
+        if (trimmed.Any(IsHiddenCharacter))
         {
-            errors[field] = ["must not contain control, formatting (such as bidirectional overrides) or separator characters other than new lines and tabs, and must be Unicode-normalized (NFC)"];
+            errors[field] = ["must not contain control, formatting (such as bidirectional overrides) or separator characters other than new lines and tabs"];
             return null;
         }
 

@@ -107,7 +107,7 @@ internal static class ElevationsApi
         string? state,
         string? user,
         string? ticket,
-        int? limit,
+        string? limit,
         string? cursor,
         CancellationToken cancellationToken)
     {
@@ -135,9 +135,11 @@ internal static class ElevationsApi
             errors["ticket"] = ["is not a ticket reference"];
         }
 
-        if (limit is < 1 or > MaxPageSize)
+        // Read as text so that a bad value gets the same problem details as every other field, not a bare 400.
+        var size = DefaultPageSize;
+        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
         {
-            errors["limit"] = [$"must be 1-{MaxPageSize}"];
+            errors["limit"] = [$"must be a whole number from 1 to {MaxPageSize}"];
         }
 
         PageCursor? after = null;
@@ -158,7 +160,6 @@ internal static class ElevationsApi
             return ApiResults.Problem(ApiError.Invalid(errors));
         }
 
-        var size = limit ?? DefaultPageSize;
         // One more than asked for tells whether another page exists without a count query.
         var rows = await store.ListAsync(new ElevationListQuery(parsedState, user, ticket, size + 1, after), cancellationToken).ConfigureAwait(false);
         var page = rows.Take(size).ToArray();
