@@ -1,0 +1,85 @@
+using AuthzWebhook.Elevations;
+
+namespace AuthzWebhook.Tests.Elevations;
+
+public sealed class ApiOptionsValidatorTests
+{
+    [Fact]
+    public void Defaults_with_certificate_files_are_valid()
+    {
+        var result = new ApiOptionsValidator().Validate(null, Valid());
+
+        Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void The_limits_at_both_ends_of_their_ranges_are_valid()
+    {
+        foreach (var options in new[]
+        {
+            Valid(o => { o.Port = 1; o.PermitsPerMinute = 1; o.MaxBodyBytes = 1024; }),
+            Valid(o => { o.Port = 65535; o.PermitsPerMinute = 100_000; o.MaxBodyBytes = 1024 * 1024; o.BindAddress = "::"; }),
+        })
+        {
+            var result = new ApiOptionsValidator().Validate(null, options);
+            Assert.True(result.Succeeded, result.FailureMessage);
+        }
+    }
+
+    public static TheoryData<string, string> Invalid() => new()
+    {
+        { "BindAddress=localhost", "AuthzWebhook:Api:BindAddress must be an IP address" },
+        { "Port=0", "AuthzWebhook:Api:Port must be 1-65535" },
+        { "Port=65536", "AuthzWebhook:Api:Port must be 1-65535" },
+        { "CertificatePath=", "AuthzWebhook:Api:CertificatePath and KeyPath are required" },
+        { "KeyPath=", "AuthzWebhook:Api:CertificatePath and KeyPath are required" },
+        { "CertificateCheckInterval=0", "AuthzWebhook:Api:CertificateCheckInterval must be positive" },
+        { "PermitsPerMinute=0", "AuthzWebhook:Api:PermitsPerMinute must be 1-100000" },
+        { "PermitsPerMinute=100001", "AuthzWebhook:Api:PermitsPerMinute must be 1-100000" },
+        { "MaxBodyBytes=1023", "AuthzWebhook:Api:MaxBodyBytes must be between 1024 and 1048576" },
+        { "MaxBodyBytes=1048577", "AuthzWebhook:Api:MaxBodyBytes must be between 1024 and 1048576" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Each_bad_setting_is_refused_naming_its_key(string setting, string expected)
+    {
+        var options = Valid(o =>
+        {
+            switch (setting)
+            {
+                case "BindAddress=localhost": o.BindAddress = "localhost"; break;
+                case "Port=0": o.Port = 0; break;
+                case "Port=65536": o.Port = 65536; break;
+                case "CertificatePath=": o.CertificatePath = ""; break;
+                case "KeyPath=": o.KeyPath = " "; break;
+                case "CertificateCheckInterval=0": o.CertificateCheckInterval = TimeSpan.Zero; break;
+                case "PermitsPerMinute=0": o.PermitsPerMinute = 0; break;
+                case "PermitsPerMinute=100001": o.PermitsPerMinute = 100_001; break;
+                case "MaxBodyBytes=1023": o.MaxBodyBytes = 1023; break;
+                case "MaxBodyBytes=1048577": o.MaxBodyBytes = 1024 * 1024 + 1; break;
+                default: throw new ArgumentOutOfRangeException(nameof(setting), setting, null);
+            }
+        });
+
+        var result = new ApiOptionsValidator().Validate(null, options);
+
+        Assert.True(result.Failed, setting);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_problem_is_reported_at_once()
+    {
+        var options = new ApiOptions { BindAddress = "any", Port = 0, PermitsPerMinute = 0, MaxBodyBytes = 0, CertificateCheckInterval = TimeSpan.Zero };
+
+        Assert.Equal(6, new ApiOptionsValidator().Validate(null, options).Failures!.Count());
+    }
+
+    private static ApiOptions Valid(Action<ApiOptions>? configure = null)
+    {
+        var options = new ApiOptions { CertificatePath = "/etc/authz/api/tls.crt", KeyPath = "/etc/authz/api/tls.key" };
+        configure?.Invoke(options);
+        return options;
+    }
+}

@@ -1,0 +1,261 @@
+using System.Security.Claims;
+using System.Text.Json;
+using AuthzWebhook.Identity;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace AuthzWebhook.Tests.Identity;
+
+/// <summary>
+/// Token claims become the Kubernetes identity the API server will send. Principals are built from real JWT payloads,
+/// so claims arrive in the shapes the bearer handler gives them (one claim per array element, objects as JSON text).
+/// </summary>
+public sealed class IdentityMapperTests
+{
+    [Fact]
+    public void The_username_and_groups_get_the_configured_prefixes()
+    {
+        var caller = Map(new { email = "alice@example.com", groups = new[] { "sre", "oncall" } });
+
+        Assert.Equal("oidc:alice@example.com", caller.Username);
+        Assert.Equal(["oidc:sre", "oidc:oncall"], caller.Groups);
+    }
+
+    [Fact]
+    public void Without_prefixes_names_pass_unchanged()
+    {
+        var caller = Map(new { email = "alice@example.com", groups = new[] { "sre" } }, new IdentityOptions());
+
+        Assert.Equal("alice@example.com", caller.Username);
+        Assert.Equal(["sre"], caller.Groups);
+    }
+
+    [Fact]
+    public void A_group_sent_as_a_string_is_one_group()
+    {
+        var caller = Map(new { email = "alice@example.com", groups = "sre" });
+
+        Assert.Equal(["oidc:sre"], caller.Groups);
+    }
+
+    [Fact]
+    public void Blank_and_repeated_groups_are_dropped()
+    {
+        var caller = Map(new { email = "alice@example.com", groups = new[] { "sre", "", " ", "sre" } });
+
+        Assert.Equal(["oidc:sre"], caller.Groups);
+    }
+
+    [Fact]
+    public void A_token_without_groups_maps_to_no_groups()
+    {
+        var caller = Map(new { email = "alice@example.com" });
+
+        Assert.Empty(caller.Groups);
+        Assert.Equal(CallerRoles.None, caller.Roles);
+    }
+
+    [Fact]
+    public void Other_claims_can_be_configured_for_username_and_groups()
+    {
+        var options = Options(o =>
+        {
+            o.UsernameClaim = "preferred_username";
+            o.GroupsClaim = "roles";
+        });
+
+        var caller = Map(new { preferred_username = "alice", email = "other@example.com", roles = new[] { "sre" }, groups = new[] { "ignored" } }, options);
+
+        Assert.Equal("oidc:alice", caller.Username);
+        Assert.Equal(["oidc:sre"], caller.Groups);
+    }
+
+    [Fact]
+    public void An_entra_groups_overage_named_in_claim_names_is_refused()
+    {
+        var problem = Refuse(new
+        {
+            email = "bob@example.com",
+            _claim_names = new { groups = "src1" },
+            _claim_sources = new { src1 = new { endpoint = "https://graph.microsoft.com/v1.0/users/x/getMemberObjects" } },
+        });
+
+        Assert.Contains("overage", problem, StringComparison.Ordinal);
+        Assert.Contains("groupMembershipClaims", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_entra_groups_overage_flagged_by_hasgroups_is_refused()
+    {
+        var problem = Refuse(new { email = "bob@example.com", hasgroups = true });
+
+        Assert.Contains("overage", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Claim_names_that_point_elsewhere_than_the_groups_claim_are_no_overage()
+    {
+        var caller = Map(new { email = "bob@example.com", groups = new[] { "sre" }, _claim_names = new { roles = "src1" } });
+
+        Assert.Equal(["oidc:sre"], caller.Groups);
+    }
+
+    [Fact]
+    public void An_email_marked_unverified_is_refused()
+    {
+        var problem = Refuse(new { email = "mallory@example.com", email_verified = false });
+
+        Assert.Contains("not verified", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_email_marked_unverified_as_a_string_is_refused()
+    {
+        Assert.Contains("not verified", Refuse(new { email = "mallory@example.com", email_verified = "false" }), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_email_marked_verified_is_accepted()
+    {
+        Assert.Equal("oidc:alice@example.com", Map(new { email = "alice@example.com", email_verified = true }).Username);
+    }
+
+    [Fact]
+    public void An_email_without_email_verified_is_accepted_as_the_api_server_accepts_it()
+    {
+        Assert.Equal("oidc:alice@example.com", Map(new { email = "alice@example.com" }).Username);
+    }
+
+    [Fact]
+    public void Email_verified_matters_only_when_the_username_comes_from_email()
+    {
+        var caller = Map(new { sub = "alice", email = "alice@example.com", email_verified = false }, Options(o => o.UsernameClaim = "sub"));
+
+        Assert.Equal("oidc:alice", caller.Username);
+    }
+
+    [Fact]
+    public void A_token_without_the_username_claim_is_refused_naming_the_claim()
+    {
+        var problem = Refuse(new { sub = "service-principal", groups = new[] { "sre" } });
+
+        Assert.Contains("'email' claim", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_blank_username_claim_is_refused()
+    {
+        Assert.Contains("'email' claim", Refuse(new { email = "  " }), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Two_values_of_the_username_claim_are_refused()
+    {
+        Assert.Contains("no single 'email' claim", Refuse(new { email = new[] { "alice@example.com", "bob@example.com" } }), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("system:admin", "")]
+    [InlineData("system:serviceaccount:kube-system:default", "")]
+    [InlineData("alice@example.com", "system:")]
+    public void Usernames_in_the_kubernetes_system_namespace_are_refused(string email, string prefix)
+    {
+        var problem = Refuse(new { email }, Options(o => o.UsernamePrefix = prefix));
+
+        Assert.Contains("'system:'", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_username_longer_than_512_characters_is_refused()
+    {
+        Assert.Contains("512", Refuse(new { email = new string('a', 500) + "@example.com" }), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("authz-admins", "Admin")]
+    [InlineData("auditors", "Auditor")]
+    [InlineData("incident-tool", "IncidentTool")]
+    [InlineData("sre", "None")]
+    public void Roles_come_from_the_prefixed_groups(string group, string expected)
+    {
+        Assert.Equal(expected, Map(new { email = "dave@example.com", groups = new[] { group } }).Roles.ToString());
+    }
+
+    [Fact]
+    public void Several_role_groups_give_several_roles()
+    {
+        var caller = Map(new { email = "dave@example.com", groups = new[] { "authz-admins", "auditors" } });
+
+        Assert.True(caller.IsAdmin);
+        Assert.True(caller.IsAuditor);
+        Assert.False(caller.IsIncidentTool);
+    }
+
+    [Fact]
+    public void Role_groups_are_matched_after_the_prefix_not_before_it()
+    {
+        var options = Options(o => o.AdminGroups = ["authz-admins"]);
+
+        Assert.False(Map(new { email = "dave@example.com", groups = new[] { "authz-admins" } }, options).IsAdmin);
+    }
+
+    [Theory]
+    [InlineData("""["pwd","mfa"]""", null, true)]
+    [InlineData("\"mfa\"", null, true)]
+    [InlineData("""["pwd"]""", null, false)]
+    [InlineData("""["pwd","otp"]""", null, false)]
+    [InlineData(null, "\"possessionorinherence\"", true)]
+    [InlineData(null, "\"urn:mace:incommon:iap:silver\"", false)]
+    [InlineData(null, null, false)]
+    public void Multi_factor_sign_in_comes_from_amr_or_a_configured_acr(string? amr, string? acr, bool expected)
+    {
+        var payload = "{\"email\":\"bob@example.com\""
+            + (amr is null ? string.Empty : ",\"amr\":" + amr)
+            + (acr is null ? string.Empty : ",\"acr\":" + acr) + "}";
+
+        var caller = MapJson(payload, Options(o => o.MfaAcrValues = ["possessionorinherence"]));
+
+        Assert.Equal(expected, caller.HasMfa);
+    }
+
+    private static IdentityOptions Options(Action<IdentityOptions>? configure = null)
+    {
+        var options = new IdentityOptions
+        {
+            UsernamePrefix = "oidc:",
+            GroupsPrefix = "oidc:",
+            AdminGroups = ["oidc:authz-admins"],
+            AuditorGroups = ["oidc:auditors"],
+            IncidentToolGroups = ["oidc:incident-tool"],
+        };
+        configure?.Invoke(options);
+        return options;
+    }
+
+    private static CallerIdentity Map(object payload, IdentityOptions? options = null) => MapJson(JsonSerializer.Serialize(payload), options ?? Options());
+
+    private static CallerIdentity MapJson(string payload, IdentityOptions options)
+    {
+        var mapped = new IdentityMapper(Microsoft.Extensions.Options.Options.Create(options)).TryMap(Principal(payload), out var caller, out var problem);
+
+        Assert.True(mapped, problem);
+        Assert.Null(problem);
+        return caller!;
+    }
+
+    private static string Refuse(object payload, IdentityOptions? options = null)
+    {
+        var mapped = new IdentityMapper(Microsoft.Extensions.Options.Options.Create(options ?? Options())).TryMap(Principal(JsonSerializer.Serialize(payload)), out var caller, out var problem);
+
+        Assert.False(mapped);
+        Assert.Null(caller);
+        return problem!;
+    }
+
+    /// <summary>The claims the bearer handler would give for a token with this payload (claim names kept as in the token).</summary>
+    private static ClaimsPrincipal Principal(string payload)
+    {
+        var token = new JsonWebToken(Base64UrlEncoder.Encode("""{"alg":"RS256","typ":"JWT"}""") + "." + Base64UrlEncoder.Encode(payload) + ".");
+        return new ClaimsPrincipal(new ClaimsIdentity(token.Claims, "Bearer"));
+    }
+}
