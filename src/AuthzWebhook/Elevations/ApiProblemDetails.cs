@@ -31,6 +31,12 @@ internal static class ApiProblemDetails
                 problem.Type = ApiResults.TypePrefix + "no-such-endpoint";
                 problem.Detail ??= "There is no such endpoint on this listener; /openapi/v1.json on the API listener lists the API.";
                 break;
+            case StatusCodes.Status415UnsupportedMediaType:
+                // Endpoints declare the JSON bodies they accept, so routing refuses other content types before them.
+                problem.Type = ApiResults.TypePrefix + "unsupported-media-type";
+                problem.Title = "JSON expected";
+                problem.Detail ??= "Send the body as JSON with 'Content-Type: application/json'.";
+                break;
             case StatusCodes.Status405MethodNotAllowed:
                 problem.Type = ApiResults.TypePrefix + "method-not-allowed";
                 problem.Detail ??= "This endpoint does not accept that method; /openapi/v1.json lists the methods it does.";

@@ -109,7 +109,7 @@ internal static class ElevationRequestValidator
     }
 
     /// <summary>
-    /// Free text: trimmed, length-limited, no control, formatting or separator characters other than new lines and tabs.
+    /// Free text: trimmed, length-limited, no control, formatting or separator characters other than line breaks and tabs.
     /// (Unicode normalization cannot be checked: the service runs with invariant globalization, without ICU.)
     /// </summary>
     public static string? Text(string? text, string field, bool required, int maxLength, Dictionary<string, string[]> errors)
@@ -133,7 +133,7 @@ internal static class ElevationRequestValidator
 
         if (trimmed.Any(IsHiddenCharacter))
         {
-            errors[field] = ["must not contain control, formatting (such as bidirectional overrides) or separator characters other than new lines and tabs"];
+            errors[field] = ["must not contain control, formatting (such as bidirectional overrides) or separator characters other than line breaks and tabs"];
             return null;
         }
 
@@ -164,7 +164,7 @@ internal static class ElevationRequestValidator
 
     /// <summary>Characters that change how text looks without being seen: they could disguise a reason in a chat message.</summary>
     private static bool IsHiddenCharacter(char c) =>
-        c is not '\n' and not '\t'
+        c is not '\n' and not '\r' and not '\t'
         && (char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format
             or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator);
 

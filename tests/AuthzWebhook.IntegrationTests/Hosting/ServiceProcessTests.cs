@@ -124,6 +124,54 @@ public sealed class ServiceProcessTests(TestServers servers) : IntegrationTest(s
         Assert.Equal(migrations, (long)(await command.ExecuteScalarAsync())!);
     }
 
+    [Theory]
+    [InlineData("Production")]
+    [InlineData("Staging")]
+    public async Task The_dev_token_command_refuses_to_mint_outside_development(string environment)
+    {
+        var start = ServiceStartInfo("dev-token", "--user", "mallory@example.com", "--groups", "authz-admins");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        start.Environment["AuthzWebhook__DevelopmentIssuer__Enabled"] = "true";
+        start.Environment["AuthzWebhook__DevelopmentIssuer__SigningKeyPath"] = Path.Combine(Path.GetTempPath(), $"authz-dev-key-{Guid.NewGuid():N}.pem");
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Equal(string.Empty, (await stdout).Trim());
+        Assert.Contains("refused", await stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(start.Environment["AuthzWebhook__DevelopmentIssuer__SigningKeyPath"]));
+    }
+
+    [Fact]
+    public async Task The_dev_token_command_mints_a_token_in_development()
+    {
+        var keyPath = Path.Combine(Path.GetTempPath(), $"authz-dev-key-{Guid.NewGuid():N}.pem");
+        var start = ServiceStartInfo("dev-token", "--user", "alice@example.com", "--groups", "sre,oncall", "--mfa");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        start.Environment["AuthzWebhook__DevelopmentIssuer__Enabled"] = "true";
+        start.Environment["AuthzWebhook__DevelopmentIssuer__SigningKeyPath"] = keyPath;
+        try
+        {
+            using var process = Process.Start(start)!;
+            var stdout = process.StandardOutput.ReadToEndAsync();
+            var stderr = process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+
+            Assert.True(process.ExitCode == 0, await stderr);
+            var token = new Microsoft.IdentityModel.JsonWebTokens.JsonWebToken((await stdout).Trim());
+            Assert.Equal("alice@example.com", token.GetClaim("email").Value);
+            Assert.Equal(["sre", "oncall"], token.Claims.Where(c => c.Type == "groups").Select(c => c.Value).ToArray());
+            Assert.Contains(token.Claims, c => c.Type == "amr" && c.Value == "mfa");
+        }
+        finally
+        {
+            File.Delete(keyPath);
+        }
+    }
+
     /// <summary>The built service, run with <c>dotnet</c> as in its container, configured only by the environment.</summary>
     private static ProcessStartInfo ServiceStartInfo(params string[] arguments)
     {
