@@ -17,4 +17,14 @@ internal sealed record ApiError(int Status, string Type, string Title, string De
         new(StatusCodes.Status400BadRequest, "invalid-request", "The request is not valid", "Correct the fields listed in 'errors' and send it again.", errors);
 
     public static ApiError Invalid(string field, string message) => Invalid(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ApiError TemplateChanged(string template) => Conflict(
+        "template-changed",
+        "The template changed since the request",
+        $"Template '{template}' now grants something different (rules, scope, namespaces or maximum duration) from when this was requested, so it cannot be approved or extended as it stands. Request again under the current policy.");
+
+    public static ApiError TicketClosed(string ticket) => Conflict(
+        "ticket-closed",
+        "The ticket is closed",
+        $"Ticket {ticket} has been closed, so no elevation can be requested or activated under it. Use the ticket of an open incident.");
 }

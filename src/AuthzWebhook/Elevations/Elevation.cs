@@ -33,5 +33,8 @@ internal sealed record Elevation(
     public bool IsOpen => State is ElevationState.Pending or ElevationState.Active;
 
     /// <summary>True when approvals would count now: a pending request, or an active elevation waiting on an extension.</summary>
+    /// <summary>True for an active elevation whose time is up, even before the expiry job has marked it.</summary>
+    public bool IsPastExpiryAt(DateTimeOffset now) => State == ElevationState.Active && ExpiresAt <= now;
+
     public bool AwaitsApproval => State == ElevationState.Pending || (State == ElevationState.Active && ExtensionDuration is not null);
 }

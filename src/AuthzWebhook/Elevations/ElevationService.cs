@@ -2,7 +2,6 @@ using AuthzWebhook.Identity;
 using AuthzWebhook.Notifications;
 using AuthzWebhook.Observability;
 using AuthzWebhook.Policy;
-using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Windows;
 using Microsoft.Extensions.Options;
 
@@ -40,7 +39,7 @@ internal sealed class ElevationService(
 
         if (request.Ticket is { } ticket && await ElevationStore.IsTicketClosedAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false))
         {
-            return TicketClosed(ticket);
+            return ApiError.TicketClosed(ticket);
         }
 
         var rule = request.Template.Approval;
@@ -63,7 +62,7 @@ internal sealed class ElevationService(
         var result = inserted;
         if (rule.AutoApprove)
         {
-            result = await ActivateAsync(scope, inserted, cancellationToken).ConfigureAwait(false);
+            result = await scope.ActivateAsync(inserted, cancellationToken).ConfigureAwait(false);
             await scope.RecordAsync(result, ElevationState.Pending, "activated", "policy:auto-approve", null, NotificationEvents.Activated, cancellationToken).ConfigureAwait(false);
         }
 
@@ -77,7 +76,7 @@ internal sealed class ElevationService(
         var current = policy.Current;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
         var e = await scope.LockAsync(id, cancellationToken).ConfigureAwait(false);
-        if (await CheckDecidableAsync(scope, current, e, id, caller, "approve", cancellationToken).ConfigureAwait(false) is { } refused)
+        if (await ApprovalChecks.CheckDecidableAsync(scope, current, e, id, caller, "approve", cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
@@ -109,7 +108,7 @@ internal sealed class ElevationService(
         // for it, never the requester's. An approval given under looser rules is kept in the history but not counted.
         earlier.Add(approval);
         var required = Math.Max(1, template.Approval.RequiredApprovals);
-        var count = earlier.Count(a => Counts(a, e, template));
+        var count = earlier.Count(a => ApprovalChecks.Counts(a, e, template));
         var updated = await ElevationStore.UpdateAsync(scope.Transaction, e with { RequiredApprovals = required, UpdatedAt = scope.Now }, cancellationToken).ConfigureAwait(false);
         var round = e.ExtensionDuration is null ? "approved" : "extension approved";
         await scope.RecordAsync(updated, e.State, round, caller.Username, comment, NotificationEvents.Approved, cancellationToken).ConfigureAwait(false);
@@ -119,16 +118,16 @@ internal sealed class ElevationService(
             if (e.Ticket is { } ticket && await ElevationStore.IsTicketClosedAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false))
             {
                 // The incident is over: the request ends here instead of granting.
-                updated = await EndAsync(scope, updated, "system", $"ticket {ticket} is closed", cancellationToken).ConfigureAwait(false);
+                updated = await scope.EndAsync(updated, "system", $"ticket {ticket} is closed", cancellationToken).ConfigureAwait(false);
             }
             else if (e.State == ElevationState.Pending)
             {
-                updated = await ActivateAsync(scope, updated, cancellationToken).ConfigureAwait(false);
+                updated = await scope.ActivateAsync(updated, cancellationToken).ConfigureAwait(false);
                 await scope.RecordAsync(updated, ElevationState.Pending, "activated", caller.Username, null, NotificationEvents.Activated, cancellationToken).ConfigureAwait(false);
             }
             else
             {
-                updated = await ExtendWindowAsync(scope, updated, updated.ExtensionDuration!.Value, cancellationToken).ConfigureAwait(false);
+                updated = await scope.ExtendWindowAsync(updated, updated.ExtensionDuration!.Value, cancellationToken).ConfigureAwait(false);
                 await scope.RecordAsync(updated, ElevationState.Active, "extended", caller.Username, null, NotificationEvents.Extended, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -137,19 +136,12 @@ internal sealed class ElevationService(
         return updated;
     }
 
-    /// <summary>Whether an approval counts under the policy in force.</summary>
-    private static bool Counts(ElevationApproval approval, Elevation e, AccessTemplate template) =>
-        NameLists.ContainsAny(approval.ApproverGroups, template.Approval.ApproverGroups)
-        && (approval.Mfa || !template.Approval.RequireMfa)
-        && !string.Equals(approval.Approver, e.Requester, StringComparison.OrdinalIgnoreCase)
-        && (approval.ApproverSubject is null || !string.Equals(approval.ApproverSubject, e.RequesterSubject, StringComparison.Ordinal));
-
     public async Task<Outcome<Elevation>> RejectAsync(Guid id, CallerIdentity caller, string comment, CancellationToken cancellationToken)
     {
         var current = policy.Current;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
         var e = await scope.LockAsync(id, cancellationToken).ConfigureAwait(false);
-        if (await CheckDecidableAsync(scope, current, e, id, caller, "reject", cancellationToken).ConfigureAwait(false) is { } refused)
+        if (await ApprovalChecks.CheckDecidableAsync(scope, current, e, id, caller, "reject", cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
         }
@@ -191,12 +183,12 @@ internal sealed class ElevationService(
                 $"Only the requester ({e.Requester}), an approver of '{e.Template}' or an admin may revoke this elevation.");
         }
 
-        if (!e.IsOpen || IsPastExpiry(e, scope.Now))
+        if (!e.IsOpen || e.IsPastExpiryAt(scope.Now))
         {
             return ApiError.Conflict("not-open", "Nothing to revoke", $"This elevation is already {ElevationStates.ToName(e.State)}{(e.IsOpen ? " (its time is up)" : string.Empty)}; there is nothing to revoke.");
         }
 
-        var updated = await EndAsync(scope, e, caller.Username, reason, cancellationToken).ConfigureAwait(false);
+        var updated = await scope.EndAsync(e, caller.Username, reason, cancellationToken).ConfigureAwait(false);
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
         return updated;
     }
@@ -217,7 +209,7 @@ internal sealed class ElevationService(
             return ApiError.Forbidden("not-requester", "Only the requester may extend", $"Only {e.Requester}, who requested this elevation, may extend it; ask them, or request your own.");
         }
 
-        if (e.State != ElevationState.Active || IsPastExpiry(e, scope.Now))
+        if (e.State != ElevationState.Active || e.IsPastExpiryAt(scope.Now))
         {
             return ApiError.Conflict("not-active", "Not active", $"Only active elevations can be extended; this one is {ElevationStates.ToName(e.State)}. Request a new one instead.");
         }
@@ -234,7 +226,7 @@ internal sealed class ElevationService(
 
         if (e.TemplateFingerprint is not null && e.TemplateFingerprint != TemplateFingerprint.Of(template))
         {
-            return TemplateChanged(e.Template);
+            return ApiError.TemplateChanged(e.Template);
         }
 
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
@@ -261,7 +253,7 @@ internal sealed class ElevationService(
         }
         else
         {
-            updated = await ExtendWindowAsync(scope, e, duration!.Value, cancellationToken).ConfigureAwait(false);
+            updated = await scope.ExtendWindowAsync(e, duration!.Value, cancellationToken).ConfigureAwait(false);
             await scope.RecordAsync(updated, e.State, "extended", caller.Username, $"{IsoDuration.Format(duration.Value)} more: {reason}", NotificationEvents.Extended, cancellationToken).ConfigureAwait(false);
         }
 
@@ -284,7 +276,7 @@ internal sealed class ElevationService(
         var ended = new List<Elevation>(open.Count);
         foreach (var e in open)
         {
-            ended.Add(await EndAsync(scope, e, caller.Username, $"ticket {ticket} closed: {reason}", cancellationToken).ConfigureAwait(false));
+            ended.Add(await scope.EndAsync(e, caller.Username, $"ticket {ticket} closed: {reason}", cancellationToken).ConfigureAwait(false));
         }
 
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -313,63 +305,6 @@ internal sealed class ElevationService(
     private Task<TransitionScope> BeginAsync(CancellationToken cancellationToken) =>
         TransitionScope.BeginAsync(store, timeProvider, windows, outbox, metrics, logger, cancellationToken);
 
-    /// <summary>Refuses an approval or rejection that must not count; a request found past its deadline is marked expired first.</summary>
-    private static async Task<ApiError?> CheckDecidableAsync(TransitionScope scope, AccessPolicy current, Elevation? e, Guid id, CallerIdentity caller, string verb, CancellationToken cancellationToken)
-    {
-        if (e is null)
-        {
-            return ApiError.NotFound(id);
-        }
-
-        if (!current.Templates.TryGetValue(e.Template, out var template))
-        {
-            return ApiError.Conflict("template-removed", "Template no longer in the policy", $"Template '{e.Template}' is no longer in the policy, so this cannot be decided. Ask for a template that exists.");
-        }
-
-        if (caller.IsSamePerson(e.Requester, e.RequesterSubject))
-        {
-            return ApiError.Forbidden("self-approval", "You cannot decide your own request", $"Nobody may {verb} their own request (two-person rule). Ask a member of {string.Join(", ", template.Approval.ApproverGroups)}.");
-        }
-
-        if (!caller.InAnyOf(template.Approval.ApproverGroups))
-        {
-            return ApiError.Forbidden("not-an-approver", "Not an approver for this template", $"Requests for '{template.Name}' are decided by members of {string.Join(", ", template.Approval.ApproverGroups)}; you are in none of them.");
-        }
-
-        if (e.State == ElevationState.Pending && e.PendingUntil is { } deadline && deadline <= scope.Now)
-        {
-            var expired = await ElevationStore.UpdateAsync(scope.Transaction, e with { State = ElevationState.Expired, PendingUntil = null, UpdatedAt = scope.Now, EndedAt = scope.Now }, cancellationToken).ConfigureAwait(false);
-            await scope.RecordAsync(expired, e.State, "timed out", "system", null, NotificationEvents.Expired, cancellationToken).ConfigureAwait(false);
-            await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
-            return ApiError.Conflict("not-pending", "Request timed out", $"This request was not approved by {deadline:u} and has expired. Ask the requester to request again.");
-        }
-
-        if (!e.AwaitsApproval || IsPastExpiry(e, scope.Now))
-        {
-            return ApiError.Conflict("not-pending", "Nothing to decide", $"This elevation is {ElevationStates.ToName(e.State)} and has nothing waiting for approval; nothing changed.");
-        }
-
-        // Approvers approve what was asked for: if the template now grants something else, the request must be made again.
-        if (verb == "approve" && e.TemplateFingerprint is not null && e.TemplateFingerprint != TemplateFingerprint.Of(template))
-        {
-            return TemplateChanged(e.Template);
-        }
-
-        return null;
-    }
-
-    private static ApiError TemplateChanged(string template) => ApiError.Conflict(
-        "template-changed",
-        "The template changed since the request",
-        $"Template '{template}' now grants something different (rules, scope, namespaces or maximum duration) from when this was requested, so it cannot be approved or extended as it stands. Request again under the current policy.");
-
-    private static ApiError TicketClosed(string ticket) => ApiError.Conflict(
-        "ticket-closed",
-        "The ticket is closed",
-        $"Ticket {ticket} has been closed, so no elevation can be requested or activated under it. Use the ticket of an open incident.");
-
-    private static bool IsPastExpiry(Elevation e, DateTimeOffset now) => e.State == ElevationState.Active && e.ExpiresAt <= now;
-
     /// <summary>The answer to a repeated request: the elevation the first one made, or 422 when the key came with a different body.</summary>
     private static async Task<Outcome<CreatedElevation>?> ReplayAsync(TransitionScope scope, CallerIdentity caller, string key, string hash, CancellationToken cancellationToken)
     {
@@ -386,49 +321,5 @@ internal sealed class ElevationService(
                 "idempotency-key-reused",
                 "Idempotency-Key already used for a different request",
                 $"Your earlier request with this Idempotency-Key created elevation {found.Elevation.Id} with different content. Use a new key for a new request.");
-    }
-
-    private static async Task<Elevation> ActivateAsync(TransitionScope scope, Elevation e, CancellationToken cancellationToken)
-    {
-        var expires = scope.Now + e.Duration;
-        var window = await PostgresWindowStore.InsertAsync(
-            scope.Transaction.Connection!,
-            scope.Transaction,
-            new ElevationWindow(e.Id, SubjectKind.User, e.Requester, e.Template, e.Namespaces, e.EligibilityGroup, scope.Now, expires, null, 1),
-            cancellationToken).ConfigureAwait(false);
-        scope.WindowChanged(window);
-        return await ElevationStore.UpdateAsync(
-            scope.Transaction,
-            e with { State = ElevationState.Active, ActivatedAt = scope.Now, ExpiresAt = expires, PendingUntil = null, UpdatedAt = scope.Now },
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<Elevation> ExtendWindowAsync(TransitionScope scope, Elevation e, TimeSpan by, CancellationToken cancellationToken)
-    {
-        var expires = e.ExpiresAt!.Value + by;
-        var window = await PostgresWindowStore.SetExpiryAsync(scope.Transaction.Connection!, scope.Transaction, e.Id, expires, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidOperationException($"elevation {e.Id} is active but its window is missing or revoked");
-        scope.WindowChanged(window);
-        return await ElevationStore.UpdateAsync(
-            scope.Transaction,
-            e with { ExpiresAt = expires, ExtensionDuration = null, ExtensionReason = null, UpdatedAt = scope.Now },
-            cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>Revokes an active elevation (and its window) or cancels a pending one.</summary>
-    private static async Task<Elevation> EndAsync(TransitionScope scope, Elevation e, string actor, string reason, CancellationToken cancellationToken)
-    {
-        var active = e.State == ElevationState.Active;
-        if (active && await PostgresWindowStore.RevokeAsync(scope.Transaction.Connection!, scope.Transaction, e.Id, scope.Now, cancellationToken).ConfigureAwait(false) is { } window)
-        {
-            scope.WindowChanged(window);
-        }
-
-        var updated = await ElevationStore.UpdateAsync(
-            scope.Transaction,
-            e with { State = active ? ElevationState.Revoked : ElevationState.Cancelled, PendingUntil = null, ExtensionDuration = null, ExtensionReason = null, UpdatedAt = scope.Now, EndedAt = scope.Now },
-            cancellationToken).ConfigureAwait(false);
-        await scope.RecordAsync(updated, e.State, active ? "revoked" : "cancelled", actor, reason, active ? NotificationEvents.Revoked : NotificationEvents.Cancelled, cancellationToken).ConfigureAwait(false);
-        return updated;
     }
 }

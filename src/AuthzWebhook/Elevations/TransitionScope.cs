@@ -1,5 +1,6 @@
 using AuthzWebhook.Notifications;
 using AuthzWebhook.Observability;
+using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Windows;
 using Npgsql;
 
@@ -84,7 +85,51 @@ internal sealed class TransitionScope : IAsyncDisposable
         _transitions.Add((after.Id, after.Template, action, actor, fromName, toName));
     }
 
-    public void WindowChanged(ElevationWindow window) => _changedWindows.Add(window);
+    /// <summary>Activates a pending elevation: its window starts now and runs for the requested duration.</summary>
+    public async Task<Elevation> ActivateAsync(Elevation e, CancellationToken cancellationToken)
+    {
+        var expires = Now + e.Duration;
+        var window = await PostgresWindowStore.InsertAsync(
+            Transaction.Connection!,
+            Transaction,
+            new ElevationWindow(e.Id, SubjectKind.User, e.Requester, e.Template, e.Namespaces, e.EligibilityGroup, Now, expires, null, 1),
+            cancellationToken).ConfigureAwait(false);
+        _changedWindows.Add(window);
+        return await ElevationStore.UpdateAsync(
+            Transaction,
+            e with { State = ElevationState.Active, ActivatedAt = Now, ExpiresAt = expires, PendingUntil = null, UpdatedAt = Now },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Moves an active elevation's expiry, and its window's, by <paramref name="by"/>.</summary>
+    public async Task<Elevation> ExtendWindowAsync(Elevation e, TimeSpan by, CancellationToken cancellationToken)
+    {
+        var expires = e.ExpiresAt!.Value + by;
+        var window = await PostgresWindowStore.SetExpiryAsync(Transaction.Connection!, Transaction, e.Id, expires, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"elevation {e.Id} is active but its window is missing or revoked");
+        _changedWindows.Add(window);
+        return await ElevationStore.UpdateAsync(
+            Transaction,
+            e with { ExpiresAt = expires, ExtensionDuration = null, ExtensionReason = null, UpdatedAt = Now },
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Revokes an active elevation (and its window) or cancels a pending one.</summary>
+    public async Task<Elevation> EndAsync(Elevation e, string actor, string reason, CancellationToken cancellationToken)
+    {
+        var active = e.State == ElevationState.Active;
+        if (active && await PostgresWindowStore.RevokeAsync(Transaction.Connection!, Transaction, e.Id, Now, cancellationToken).ConfigureAwait(false) is { } window)
+        {
+            _changedWindows.Add(window);
+        }
+
+        var updated = await ElevationStore.UpdateAsync(
+            Transaction,
+            e with { State = active ? ElevationState.Revoked : ElevationState.Cancelled, PendingUntil = null, ExtensionDuration = null, ExtensionReason = null, UpdatedAt = Now, EndedAt = Now },
+            cancellationToken).ConfigureAwait(false);
+        await RecordAsync(updated, e.State, active ? "revoked" : "cancelled", actor, reason, active ? NotificationEvents.Revoked : NotificationEvents.Cancelled, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
 
     public async Task CommitAsync(CancellationToken cancellationToken)
     {
