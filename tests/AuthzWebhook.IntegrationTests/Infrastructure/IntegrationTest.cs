@@ -1,4 +1,5 @@
 using AuthzWebhook.Windows;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace AuthzWebhook.IntegrationTests.Infrastructure;
 
@@ -40,14 +41,18 @@ public abstract class IntegrationTest(TestServers servers) : IAsyncLifetime
         _idp?.Dispose();
     }
 
-    /// <summary>Starts a service instance on this test's database and key prefix (or the given ones).</summary>
+    /// <summary>
+    /// Starts a service instance on this test's database and key prefix (or the given ones); <paramref name="configureServices"/>
+    /// runs after the service's own registrations.
+    /// </summary>
     protected async Task<WebhookServer> StartServerAsync(
         string? policy = null,
         TimeProvider? timeProvider = null,
         string? postgres = null,
         string? redis = null,
         IDictionary<string, string?>? overrides = null,
-        string environment = "Test")
+        string environment = "Test",
+        Action<IServiceCollection>? configureServices = null)
     {
         var settings = new Dictionary<string, string?>(Idp.Settings);
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
@@ -55,7 +60,7 @@ public abstract class IntegrationTest(TestServers servers) : IAsyncLifetime
             settings[key] = value;
         }
 
-        var server = new WebhookServer(Pki, postgres ?? Database, redis ?? Servers.RedisConfiguration, RedisPrefix, policy ?? TestPolicies.Standard, timeProvider, settings, environment);
+        var server = new WebhookServer(Pki, postgres ?? Database, redis ?? Servers.RedisConfiguration, RedisPrefix, policy ?? TestPolicies.Standard, timeProvider, settings, environment, configureServices);
         _disposables.Add(server);
         await server.StartAsync();
         return server;

@@ -62,7 +62,11 @@ public sealed class TestPki : IDisposable
     public void TrustOnlyClientsOf(TestPki other) => Replace(CaPath, other.Ca.ExportCertificatePem());
 
     /// <summary>An HTTPS client that trusts only this CA and presents <paramref name="clientCertificate"/> (null: none).</summary>
-    public HttpClient CreateHttpClient(X509Certificate2? clientCertificate)
+    public HttpClient CreateHttpClient(X509Certificate2? clientCertificate) =>
+        new(CreateHttpHandler(clientCertificate)) { Timeout = TimeSpan.FromSeconds(15) };
+
+    /// <summary>A handler that trusts only this CA for servers and presents <paramref name="clientCertificate"/> (null: none).</summary>
+    public HttpClientHandler CreateHttpHandler(X509Certificate2? clientCertificate = null)
     {
         var handler = new HttpClientHandler
         {
@@ -81,7 +85,7 @@ public sealed class TestPki : IDisposable
             handler.ClientCertificates.Add(clientCertificate);
         }
 
-        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(15) };
+        return handler;
     }
 
     public void Dispose()

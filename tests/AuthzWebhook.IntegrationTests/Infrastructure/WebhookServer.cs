@@ -21,9 +21,20 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
     private readonly TimeProvider? _timeProvider;
     private readonly string _workDirectory;
     private readonly string _environment;
+    private readonly Action<IServiceCollection>? _configureServices;
 
-    public WebhookServer(TestPki pki, string postgres, string redis, string redisPrefix, string policyYaml, TimeProvider? timeProvider = null, IDictionary<string, string?>? overrides = null, string environment = "Test")
+    public WebhookServer(
+        TestPki pki,
+        string postgres,
+        string redis,
+        string redisPrefix,
+        string policyYaml,
+        TimeProvider? timeProvider = null,
+        IDictionary<string, string?>? overrides = null,
+        string environment = "Test",
+        Action<IServiceCollection>? configureServices = null)
     {
+        _configureServices = configureServices;
         _environment = environment;
         _pki = pki;
         _timeProvider = timeProvider;
@@ -199,6 +210,11 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
         if (_timeProvider is not null)
         {
             builder.ConfigureTestServices(services => services.AddSingleton(_timeProvider));
+        }
+
+        if (_configureServices is not null)
+        {
+            builder.ConfigureTestServices(_configureServices);
         }
     }
 
