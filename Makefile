@@ -11,7 +11,7 @@ DEV_ISSUER := ASPNETCORE_ENVIRONMENT=Development \
 	AuthzWebhook__DevelopmentIssuer__Enabled=true \
 	AuthzWebhook__DevelopmentIssuer__SigningKeyPath=$(CURDIR)/.local/dev-issuer/signing-key.pem
 
-.PHONY: help run services stop-services pki migrate dev-token test bench clean
+.PHONY: help run services stop-services pki migrate dev-token verify-log test bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -58,6 +58,11 @@ dev-token: ## print a token the local service accepts: make dev-token USER=alice
 	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
 	@export $(DEV_ISSUER); \
 	dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll dev-token --user "$(USER)" --groups "$(GROUPS)" $(if $(filter 1 true yes,$(MFA)),--mfa)
+
+verify-log: ## check the hash chains of a file of decision records: make verify-log FILE=decisions.jsonl
+	@if [ -z "$(FILE)" ]; then echo "usage: make verify-log FILE=<decision records, one JSON line each>" >&2; exit 2; fi
+	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
+	@dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll verify-log "$(abspath $(FILE))"
 
 test: ## run every test (starts its own throwaway Postgres and Redis)
 	@scripts/ensure-packages.sh

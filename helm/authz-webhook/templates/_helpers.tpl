@@ -253,6 +253,20 @@ the same empty defaults).
   value: {{ $config.decisionLog.output | quote }}
 - name: AuthzWebhook__DecisionLog__Capacity
   value: {{ $config.decisionLog.capacity | int64 | quote }}
+- name: AuthzWebhook__DecisionStore__Enabled
+  value: {{ $config.decisionStore.enabled | quote }}
+- name: AuthzWebhook__DecisionStore__BatchSize
+  value: {{ $config.decisionStore.batchSize | int64 | quote }}
+- name: AuthzWebhook__DecisionStore__MemoryCapacity
+  value: {{ $config.decisionStore.memoryCapacity | int64 | quote }}
+- name: AuthzWebhook__DecisionStore__SpoolPath
+  value: /var/lib/authz-webhook/spool/decisions.spool
+- name: AuthzWebhook__DecisionStore__MaxRetryInterval
+  value: {{ $config.decisionStore.maxRetryInterval | quote }}
+- name: AuthzWebhook__DecisionStore__RetentionDays
+  value: {{ $config.decisionStore.retentionDays | int64 | quote }}
+- name: AuthzWebhook__DecisionStore__MaintenanceInterval
+  value: {{ $config.decisionStore.maintenanceInterval | quote }}
 {{- include "authz-webhook.notificationEnv" . }}
 {{- end }}
 

@@ -1,3 +1,4 @@
+using AuthzWebhook.Audit;
 using AuthzWebhook.Observability;
 
 namespace AuthzWebhook.Decisions;
@@ -14,6 +15,7 @@ internal static class DecisionExtensions
         services.AddSingleton<AuthzMetrics>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<DecisionLog>();
+        services.AddAudit();
         services.AddHostedService<DecisionLogWriter>();
         return services;
     }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Text.Json;
+using AuthzWebhook.Audit;
 using AuthzWebhook.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -6,9 +8,16 @@ namespace AuthzWebhook.Decisions;
 
 /// <summary>
 /// Writes decision records as JSON lines to stdout (or a file), alone: application logs go to stderr, so the two
-/// streams never interleave. Flushes whenever the buffer runs dry and drains it on shutdown.
+/// streams never interleave. Each record is chained (hash of its canonical form and of the record before it) in the
+/// order it is written. Flushes whenever the buffer runs dry and drains it on shutdown.
 /// </summary>
-internal sealed class DecisionLogWriter(DecisionLog log, IOptions<DecisionLogOptions> options, ILogger<DecisionLogWriter> logger) : BackgroundService
+internal sealed class DecisionLogWriter(
+    DecisionLog log,
+    DecisionChainer chainer,
+    IOptions<DecisionLogOptions> options,
+    IOptions<DecisionStoreOptions> storeOptions,
+    IServiceProvider services,
+    ILogger<DecisionLogWriter> logger) : BackgroundService
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
@@ -25,7 +34,10 @@ internal sealed class DecisionLogWriter(DecisionLog log, IOptions<DecisionLogOpt
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await using var stream = OpenOutput(options.Value.Output);
-        await using var json = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true });
+        var line = new ArrayBufferWriter<byte>(2048);
+        await using var json = new Utf8JsonWriter(line, new JsonWriterOptions { SkipValidation = true });
+        // The same bytes go to stdout and to Postgres, so the stored record is exactly the one the SIEM received.
+        var store = storeOptions.Value.Enabled ? services.GetRequiredService<DecisionStoreQueue>() : null;
         var reader = log.Reader;
         try
         {
@@ -34,10 +46,14 @@ internal sealed class DecisionLogWriter(DecisionLog log, IOptions<DecisionLogOpt
             {
                 while (reader.TryRead(out var record))
                 {
-                    JsonSerializer.Serialize(json, record, AuthzJsonContext.Default.DecisionRecord);
+                    var chained = chainer.Chain(record);
+                    JsonSerializer.Serialize(json, chained, AuthzJsonContext.Default.DecisionRecord);
                     json.Flush();
                     json.Reset();
+                    stream.Write(line.WrittenSpan);
                     stream.Write(NewLine);
+                    store?.Enqueue(new PendingDecision(chainer.Run, chained, line.WrittenSpan.ToArray()));
+                    line.ResetWrittenCount();
                 }
 
                 await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);

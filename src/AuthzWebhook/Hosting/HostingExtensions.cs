@@ -1,3 +1,4 @@
+using AuthzWebhook.Audit;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.Elevations;
 using AuthzWebhook.Identity;
@@ -15,7 +16,7 @@ namespace AuthzWebhook.Hosting;
 /// <summary>The composition of the whole service, so that Program.cs reads as a table of contents.</summary>
 internal static class HostingExtensions
 {
-    /// <summary>Registers the service; with <c>migrate</c> or <c>dev-token</c> as the first argument, only what that command needs.</summary>
+    /// <summary>Registers the service; with a command (<c>migrate</c>, <c>dev-token</c>, <c>verify-log</c>) first, only what it needs.</summary>
     public static WebApplicationBuilder AddAuthzWebhook(this WebApplicationBuilder builder, params string[] args)
     {
         if (IsMigrateCommand(args))
@@ -27,6 +28,11 @@ internal static class HostingExtensions
         if (IsDevTokenCommand(args))
         {
             builder.Services.AddDevTokenCommand();
+            return builder;
+        }
+
+        if (IsVerifyLogCommand(args))
+        {
             return builder;
         }
 
@@ -55,10 +61,12 @@ internal static class HostingExtensions
 
     private static bool IsDevTokenCommand(string[] args) => args is [DevTokenCommand.Name, ..];
 
+    private static bool IsVerifyLogCommand(string[] args) => args is [VerifyLogCommand.Name, ..];
+
     /// <summary>The request pipeline and endpoints; none with <c>migrate</c>, which serves nothing.</summary>
     public static WebApplication MapAuthzWebhook(this WebApplication app, params string[] args)
     {
-        if (IsMigrateCommand(args) || IsDevTokenCommand(args))
+        if (IsMigrateCommand(args) || IsDevTokenCommand(args) || IsVerifyLogCommand(args))
         {
             return app;
         }
@@ -77,7 +85,10 @@ internal static class HostingExtensions
         return app;
     }
 
-    /// <summary>Runs the service; with <c>migrate</c> only applies <c>sql/</c>, with <c>dev-token</c> only prints a development token.</summary>
+    /// <summary>
+    /// Runs the service; with <c>migrate</c> only applies <c>sql/</c>, with <c>dev-token</c> only prints a development
+    /// token, with <c>verify-log</c> only checks a decision log's hash chains.
+    /// </summary>
     public static async Task<int> RunAuthzWebhookAsync(this WebApplication app, string[] args)
     {
         if (IsMigrateCommand(args))
@@ -91,6 +102,11 @@ internal static class HostingExtensions
         if (IsDevTokenCommand(args))
         {
             return await DevTokenCommand.RunAsync(app.Services, args).ConfigureAwait(false);
+        }
+
+        if (IsVerifyLogCommand(args))
+        {
+            return await VerifyLogCommand.RunAsync(args).ConfigureAwait(false);
         }
 
         await app.RunAsync().ConfigureAwait(false);

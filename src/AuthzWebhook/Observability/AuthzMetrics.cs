@@ -14,10 +14,14 @@ internal sealed class AuthzMetrics
     private readonly Counter<long> _notificationsDelivered;
     private readonly Counter<long> _notificationsFailed;
     private readonly Counter<long> _elevationTransitions;
+    private readonly Counter<long> _recordsStored;
+    private readonly Meter _meter;
 
     public AuthzMetrics(IMeterFactory meterFactory)
     {
         var meter = meterFactory.Create(MeterName);
+        _meter = meter;
+        _recordsStored = meter.CreateCounter<long>("authz.decision_records.stored", "{record}", "Decision records stored in Postgres.");
         _decisions = meter.CreateCounter<long>("authz.decisions", "{decision}", "Webhook decisions by outcome, template and degraded state.");
         _decisionLatency = meter.CreateHistogram<double>(
             "authz.decision.duration",
@@ -55,4 +59,10 @@ internal sealed class AuthzMetrics
 
     public void RecordTransition(string action, string template) =>
         _elevationTransitions.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("template", template));
+
+    public void RecordStored(int count) => _recordsStored.Add(count);
+
+    /// <summary>Publishes the number of decision records not yet in Postgres (memory and spool).</summary>
+    public void ObserveStoreBacklog(Func<long> backlog) =>
+        _meter.CreateObservableGauge("authz.decision_records.backlog", backlog, "{record}", "Decision records waiting to be stored in Postgres (in memory and spooled).");
 }

@@ -76,6 +76,7 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
             ["AuthzWebhook:Windows:HeartbeatInterval"] = "00:00:00.100",
             ["AuthzWebhook:Windows:StalenessBound"] = "00:00:02",
             ["AuthzWebhook:DecisionLog:Output"] = DecisionLogPath,
+            ["AuthzWebhook:DecisionStore:SpoolPath"] = Path.Combine(_workDirectory, "spool", "decisions.spool"),
         };
         foreach (var (key, value) in overrides ?? new Dictionary<string, string?>())
         {

@@ -253,7 +253,8 @@ public sealed class AuthorizeEndpointTests(TestServers servers) : IntegrationTes
             Assert.EndsWith("Z", record.GetProperty("time").GetString(), StringComparison.Ordinal);
             Assert.False(record.GetProperty("degraded").GetBoolean());
             Assert.True(record.GetProperty("latency_us").GetInt64() >= 0);
-            Assert.Equal(JsonValueKind.Null, record.GetProperty("chain").ValueKind);
+            Assert.True(record.GetProperty("chain").GetProperty("seq").GetInt64() >= 1);
+            Assert.Matches("^[0-9a-f]{64}$", record.GetProperty("chain").GetProperty("hash").GetString());
         }
 
         Assert.Equal(bodies.Length, server.ReadRecords().Count);

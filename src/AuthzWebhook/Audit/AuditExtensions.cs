@@ -1,0 +1,25 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace AuthzWebhook.Audit;
+
+internal static class AuditExtensions
+{
+    /// <summary>Chaining of decision records, and their delivery to Postgres when <c>DecisionStore:Enabled</c>.</summary>
+    public static IServiceCollection AddAudit(this IServiceCollection services)
+    {
+        services.TryAddSingleton<DecisionChainer>();
+        services.AddOptions<DecisionStoreOptions>().BindConfiguration(DecisionStoreOptions.Section)
+            .Validate(o => o.BatchSize is >= 1 and <= 100_000, $"{DecisionStoreOptions.Section}:BatchSize must be 1-100000.")
+            .Validate(o => o.MemoryCapacity is >= 1000 and <= 10_000_000, $"{DecisionStoreOptions.Section}:MemoryCapacity must be 1000-10000000.")
+            .Validate(o => !o.Enabled || !string.IsNullOrWhiteSpace(o.SpoolPath), $"{DecisionStoreOptions.Section}:SpoolPath is required: a writable file path on a volume that survives restarts.")
+            .Validate(o => o.RetentionDays is >= 1 and <= 3650, $"{DecisionStoreOptions.Section}:RetentionDays must be 1-3650.")
+            .Validate(o => o.MaxRetryInterval >= TimeSpan.FromSeconds(1), $"{DecisionStoreOptions.Section}:MaxRetryInterval must be at least one second.")
+            .Validate(o => o.MaintenanceInterval >= TimeSpan.FromSeconds(1), $"{DecisionStoreOptions.Section}:MaintenanceInterval must be at least one second.")
+            .ValidateOnStart();
+        services.TryAddSingleton<DecisionStoreQueue>();
+        services.TryAddSingleton<PostgresDecisionStore>();
+        services.AddHostedService<DecisionPartitions>();
+        services.AddHostedService<DecisionStoreWriter>();
+        return services;
+    }
+}

@@ -1,0 +1,109 @@
+using Microsoft.Extensions.Options;
+
+namespace AuthzWebhook.Audit;
+
+/// <summary>
+/// Delivers queued decision records to Postgres in batches, in order. While Postgres is unreachable it retries the
+/// same batch with growing pauses (the queue keeps everything, in memory and then on disk) and says so once when the
+/// outage starts and once when it ends. On shutdown it delivers what it can, then spools the rest.
+/// </summary>
+internal sealed class DecisionStoreWriter(
+    DecisionStoreQueue queue,
+    PostgresDecisionStore store,
+    IOptions<DecisionStoreOptions> options,
+    Observability.AuthzMetrics metrics,
+    ILogger<DecisionStoreWriter> logger) : BackgroundService
+{
+    private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan ShutdownFlush = TimeSpan.FromSeconds(5);
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        using var flush = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        flush.CancelAfter(ShutdownFlush);
+        try
+        {
+            while (await DeliverOnceAsync(flush.Token).ConfigureAwait(false))
+            {
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+#pragma warning disable CA1031 // Whatever stops delivery now, what is left must reach the spool.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            Log.StoreFlushFailed(logger, ex);
+        }
+
+        queue.SpoolMemory();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+
+        metrics.ObserveStoreBacklog(() => queue.Backlog);
+        var pause = TimeSpan.FromSeconds(1);
+        var failing = false;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await DeliverOnceAsync(stoppingToken).ConfigureAwait(false))
+                {
+                    await queue.WaitAsync(Idle, stoppingToken).ConfigureAwait(false);
+                }
+
+                if (failing)
+                {
+                    failing = false;
+                    pause = TimeSpan.FromSeconds(1);
+                    Log.StoreRecovered(logger, queue.Backlog);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+#pragma warning disable CA1031 // Any failure to store is retried; records stay queued, nothing is lost.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                if (!failing)
+                {
+                    failing = true;
+                    Log.StoreUnavailable(logger, queue.Backlog, ex);
+                }
+
+                await Task.Delay(pause, stoppingToken).ConfigureAwait(false);
+                pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, options.Value.MaxRetryInterval.Ticks));
+            }
+        }
+    }
+
+    /// <summary>Stores the oldest batch; false when there was nothing to store.</summary>
+    private async Task<bool> DeliverOnceAsync(CancellationToken cancellationToken)
+    {
+        var batch = queue.Peek(options.Value.BatchSize);
+        if (batch.Records.Count == 0)
+        {
+            return false;
+        }
+
+        await store.WriteAsync(batch.Records, cancellationToken).ConfigureAwait(false);
+        queue.Acknowledge(batch);
+        metrics.RecordStored(batch.Records.Count);
+        return true;
+    }
+}

@@ -1,0 +1,19 @@
+namespace AuthzWebhook.Audit;
+
+internal static partial class Log
+{
+    [LoggerMessage(9001, LogLevel.Error, "Decision records cannot be stored in Postgres; they are kept (memory, then spool file) and delivered when it is back. Backlog: {Backlog}")]
+    public static partial void StoreUnavailable(ILogger logger, long backlog, Exception exception);
+
+    [LoggerMessage(9002, LogLevel.Information, "Decision records reach Postgres again; backlog: {Backlog}")]
+    public static partial void StoreRecovered(ILogger logger, long backlog);
+
+    [LoggerMessage(9003, LogLevel.Warning, "Delivering decision records at shutdown failed; the rest is spooled for the next start")]
+    public static partial void StoreFlushFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(9004, LogLevel.Warning, "Decision partition maintenance failed; records still land in the default partition, and it is retried")]
+    public static partial void PartitionMaintenanceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(9005, LogLevel.Information, "Dropped decision partition {Partition} (older than {RetentionDays} days)")]
+    public static partial void PartitionDropped(ILogger logger, string partition, int retentionDays);
+}
