@@ -18,6 +18,7 @@ internal static class AuditExtensions
             .ValidateOnStart();
         services.TryAddSingleton<DecisionStoreQueue>();
         services.TryAddSingleton<PostgresDecisionStore>();
+        services.TryAddSingleton<DecisionReader>();
         services.AddHostedService<DecisionPartitions>();
         services.AddHostedService<DecisionStoreWriter>();
         return services;

@@ -21,16 +21,7 @@ internal static class ElevationsApi
 
     public static IEndpointRouteBuilder MapElevationsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/v1")
-            .WithMetadata(new ListenerMetadata(ListenerKind.Api))
-            .RequireAuthorization(IdentityExtensions.ApiPolicy)
-            .RequireRateLimiting(ApiRateLimits.Policy)
-            .AddEndpointFilter(LimitBodySize)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .WithTags("Elevations");
+        var api = ApiRoutes.Group(app, "Elevations");
 
         api.MapGet("/templates", Templates).WithSummary("Templates the caller may request");
         api.MapPost("/elevations", Create)
@@ -279,24 +270,6 @@ internal static class ElevationsApi
     /// <summary>The refusals every transition of one elevation can end in.</summary>
     private static RouteHandlerBuilder Transition(RouteHandlerBuilder endpoint) =>
         endpoint.ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
-
-    /// <summary>Caps request bodies at <see cref="ApiOptions.MaxBodyBytes"/> before a handler reads one (Kestrel's default is 30 MB).</summary>
-    private static ValueTask<object?> LimitBodySize(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
-    {
-        var http = context.HttpContext;
-        var max = http.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.MaxBodyBytes;
-        if (http.Request.ContentLength > max)
-        {
-            return ValueTask.FromResult<object?>(ApiResults.Problem(ApiJson.TooLarge));
-        }
-
-        if (http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = max;
-        }
-
-        return next(context);
-    }
 
     private static bool IsIdempotencyKey(string key) => key.Length is > 0 and <= 200 && key.All(c => c is > ' ' and <= '~');
 }

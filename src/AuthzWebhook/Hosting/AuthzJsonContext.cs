@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using AuthzWebhook.Audit;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.Elevations;
 using AuthzWebhook.Notifications;
@@ -25,4 +26,7 @@ namespace AuthzWebhook.Hosting;
 [JsonSerializable(typeof(TemplateView[]))]
 [JsonSerializable(typeof(TicketClosedView))]
 [JsonSerializable(typeof(NotificationEvent))]
+[JsonSerializable(typeof(DecisionPage))]
+[JsonSerializable(typeof(ChainVerificationView))]
+[JsonSerializable(typeof(ActivityView))]
 internal sealed partial class AuthzJsonContext : JsonSerializerContext;

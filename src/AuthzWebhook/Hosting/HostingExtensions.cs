@@ -81,6 +81,7 @@ internal static class HostingExtensions
         app.UseRateLimiter();
         app.MapWebhook();
         app.MapElevationsApi();
+        app.MapDecisionsApi();
         app.MapManagement();
         return app;
     }

@@ -31,6 +31,9 @@ public sealed class ApiAuthorizationMatrixTests(TestServers servers) : Integrati
         ("POST /elevations/{id}/revoke", [401, 200, 403, 200, 200, 403]),
         ("POST /elevations/{id}/extend", [401, 200, 403, 403, 403, 403]),
         ("POST /tickets/{ticket}/close", [401, 403, 403, 403, 200, 403]),
+        ("GET /decisions", [401, 403, 403, 403, 200, 200]),
+        ("GET /decisions/verify", [401, 403, 403, 403, 200, 200]),
+        ("GET /elevations/{id}/activity", [401, 200, 403, 403, 200, 200]),
     ];
 
     [Fact]
@@ -107,6 +110,9 @@ public sealed class ApiAuthorizationMatrixTests(TestServers servers) : Integrati
         "POST /elevations/{id}/revoke" => client.PostJsonAsync($"/api/v1/elevations/{id}/revoke", new { reason = "done" }),
         "POST /elevations/{id}/extend" => client.PostJsonAsync($"/api/v1/elevations/{id}/extend", new { duration = "PT10M", reason = "more time" }),
         "POST /tickets/{ticket}/close" => client.PostJsonAsync($"/api/v1/tickets/{ticket}/close", new { reason = "resolved" }),
+        "GET /decisions" => client.GetJsonAsync("/api/v1/decisions"),
+        "GET /decisions/verify" => client.GetJsonAsync("/api/v1/decisions/verify"),
+        "GET /elevations/{id}/activity" => client.GetJsonAsync($"/api/v1/elevations/{id}/activity"),
         _ => throw new ArgumentOutOfRangeException(nameof(endpoint), endpoint, null),
     };
 }
