@@ -19,6 +19,11 @@ internal static class AuditExtensions
         services.TryAddSingleton<DecisionStoreQueue>();
         services.TryAddSingleton<PostgresDecisionStore>();
         services.TryAddSingleton<DecisionReader>();
+        services.AddOptions<AuditEventOptions>().BindConfiguration(AuditEventOptions.Section)
+            .Validate(o => o.MaxBodyBytes is >= 65536 and <= 256 * 1024 * 1024, $"{AuditEventOptions.Section}:MaxBodyBytes must be between 65536 and 268435456.")
+            .Validate(o => o.MaxEvents is >= 1 and <= 100_000, $"{AuditEventOptions.Section}:MaxEvents must be 1-100000.")
+            .ValidateOnStart();
+        services.TryAddSingleton<AuditEventStore>();
         services.AddHostedService<DecisionPartitions>();
         services.AddHostedService<DecisionStoreWriter>();
         return services;

@@ -80,6 +80,7 @@ internal static class HostingExtensions
         app.UseAuthorization();
         app.UseRateLimiter();
         app.MapWebhook();
+        app.MapAuditSink();
         app.MapElevationsApi();
         app.MapDecisionsApi();
         app.MapManagement();

@@ -146,6 +146,15 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
         return await client.PostAsync(AuthorizeUri, content);
     }
 
+    /// <summary>Posts an audit.k8s.io/v1 EventList to /audit over mutual TLS, as the API server's audit webhook does.</summary>
+    public async Task<HttpResponseMessage> PostAuditAsync(string body)
+    {
+        using var client = CreateMtlsClient(_pki.ClientCertificate);
+        using var content = new StringContent(body, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        return await client.PostAsync(new Uri($"https://localhost:{WebhookPort}/audit"), content);
+    }
+
     /// <summary>Posts a review and returns the parsed response (asserting HTTP 200).</summary>
     public async Task<ReviewResult> ReviewAsync(string body)
     {
