@@ -4,8 +4,13 @@ using AuthzWebhook.Elevations;
 
 namespace AuthzWebhook.Audit;
 
-/// <summary>Everything recorded under one elevation: the elevation with its approvals and history, and every decision that cited it.</summary>
+/// <summary>
+/// Everything recorded under one elevation: the elevation with its approvals and history, every decision that cited
+/// it, and the API server's audit events for what was done under it (from the audit sink), each exactly as stored.
+/// </summary>
 internal sealed record ActivityView(
     [property: JsonPropertyName("elevation")] ElevationView Elevation,
     [property: JsonPropertyName("decisions")] JsonElement[] Decisions,
-    [property: JsonPropertyName("decisions_truncated")] bool DecisionsTruncated);
+    [property: JsonPropertyName("decisions_truncated")] bool DecisionsTruncated,
+    [property: JsonPropertyName("audit_events")] JsonElement[] AuditEvents,
+    [property: JsonPropertyName("audit_events_truncated")] bool AuditEventsTruncated);

@@ -135,10 +135,13 @@ internal static partial class DecisionsApi
         }
 
         var rows = await reader.ListAsync(new DecisionQuery(id, null, null, null, null, MaxActivityDecisions + 1, null), cancellationToken).ConfigureAwait(false);
+        var events = await reader.AuditEventsAsync(id, MaxActivityDecisions + 1, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new ActivityView(
             ElevationView.From(d.Elevation, d.Approvals, d.History),
             [.. rows.Take(MaxActivityDecisions).Select(r => r.Record)],
-            rows.Count > MaxActivityDecisions));
+            rows.Count > MaxActivityDecisions,
+            [.. events.Take(MaxActivityDecisions)],
+            events.Count > MaxActivityDecisions));
     }
 
     private static ProblemHttpResult? Refuse(CallerIdentity caller) =>

@@ -46,9 +46,16 @@ public sealed class DecisionsApiTests(TestServers servers) : IntegrationTest(ser
         Assert.True(verified.Body.GetProperty("intact").GetBoolean(), verified.ToString());
         Assert.Equal(6, verified.Body.GetProperty("records").GetInt64());
 
+        using (var posted = await server.PostAuditAsync(AuditEvents.List(
+            AuditEvents.Event(Guid.NewGuid(), "ResponseComplete", "oidc:alice@example.com", Sre, "get", "pods", "payments", "api-0", "log", reason: $"decision {allowed[0]}: allowed"))))
+        {
+            Assert.True(posted.IsSuccessStatusCode);
+        }
+
         var activity = await alice.GetJsonAsync($"/api/v1/elevations/{created.Id}/activity");
         Assert.True(activity.Status == HttpStatusCode.OK, activity.ToString());
         Assert.Equal(5, activity.Body.GetProperty("decisions").GetArrayLength());
+        Assert.Equal("pods", Assert.Single(activity.Body.GetProperty("audit_events").EnumerateArray()).GetProperty("objectRef").GetProperty("resource").GetString());
         Assert.Equal("active", activity.Body.GetProperty("elevation").GetProperty("state").GetString());
         Assert.Equal(HttpStatusCode.Forbidden, (await carol.GetJsonAsync($"/api/v1/elevations/{created.Id}/activity")).Status);
 
