@@ -11,7 +11,7 @@ DEV_ISSUER := ASPNETCORE_ENVIRONMENT=Development \
 	AuthzWebhook__DevelopmentIssuer__Enabled=true \
 	AuthzWebhook__DevelopmentIssuer__SigningKeyPath=$(CURDIR)/.local/dev-issuer/signing-key.pem
 
-.PHONY: help run services stop-services pki migrate dev-token verify-log test bench clean
+.PHONY: help run services stop-services pki migrate dev-token verify-log correlate test bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -63,6 +63,13 @@ verify-log: ## check the hash chains of a file of decision records: make verify-
 	@if [ -z "$(FILE)" ]; then echo "usage: make verify-log FILE=<decision records, one JSON line each>" >&2; exit 2; fi
 	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
 	@dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll verify-log "$(abspath $(FILE))"
+
+correlate: ## join an API server audit log with the stored decisions: make correlate AUDIT=audit.log
+	@if [ -z "$(AUDIT)" ]; then echo "usage: make correlate AUDIT=<API server audit log, one JSON event per line>" >&2; exit 2; fi
+	@$(MAKE) --no-print-directory services
+	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
+	@set -a; . .local/services.env; set +a; \
+	dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll correlate "$(abspath $(AUDIT))"
 
 test: ## run every test (starts its own throwaway Postgres and Redis)
 	@scripts/ensure-packages.sh

@@ -16,7 +16,10 @@ namespace AuthzWebhook.Hosting;
 /// <summary>The composition of the whole service, so that Program.cs reads as a table of contents.</summary>
 internal static class HostingExtensions
 {
-    /// <summary>Registers the service; with a command (<c>migrate</c>, <c>dev-token</c>, <c>verify-log</c>) first, only what it needs.</summary>
+    /// <summary>
+    /// Registers the service; with a command (<c>migrate</c>, <c>dev-token</c>, <c>verify-log</c>, <c>correlate</c>) first,
+    /// only what it needs.
+    /// </summary>
     public static WebApplicationBuilder AddAuthzWebhook(this WebApplicationBuilder builder, params string[] args)
     {
         if (IsMigrateCommand(args))
@@ -33,6 +36,15 @@ internal static class HostingExtensions
 
         if (IsVerifyLogCommand(args))
         {
+            return builder;
+        }
+
+        if (IsCorrelateCommand(args))
+        {
+            // Its report is on stdout: log lines go to stderr, and only Npgsql's warnings, not a line per query.
+            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+            builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+            builder.Services.AddPostgres();
             return builder;
         }
 
@@ -63,10 +75,12 @@ internal static class HostingExtensions
 
     private static bool IsVerifyLogCommand(string[] args) => args is [VerifyLogCommand.Name, ..];
 
+    private static bool IsCorrelateCommand(string[] args) => args is [CorrelateCommand.Name, ..];
+
     /// <summary>The request pipeline and endpoints; none with <c>migrate</c>, which serves nothing.</summary>
     public static WebApplication MapAuthzWebhook(this WebApplication app, params string[] args)
     {
-        if (IsMigrateCommand(args) || IsDevTokenCommand(args) || IsVerifyLogCommand(args))
+        if (IsMigrateCommand(args) || IsDevTokenCommand(args) || IsVerifyLogCommand(args) || IsCorrelateCommand(args))
         {
             return app;
         }
@@ -89,7 +103,8 @@ internal static class HostingExtensions
 
     /// <summary>
     /// Runs the service; with <c>migrate</c> only applies <c>sql/</c>, with <c>dev-token</c> only prints a development
-    /// token, with <c>verify-log</c> only checks a decision log's hash chains.
+    /// token, with <c>verify-log</c> only checks a decision log's hash chains, with <c>correlate</c> only joins an API server
+    /// audit log with the stored decisions.
     /// </summary>
     public static async Task<int> RunAuthzWebhookAsync(this WebApplication app, string[] args)
     {
@@ -109,6 +124,11 @@ internal static class HostingExtensions
         if (IsVerifyLogCommand(args))
         {
             return await VerifyLogCommand.RunAsync(args).ConfigureAwait(false);
+        }
+
+        if (IsCorrelateCommand(args))
+        {
+            return await CorrelateCommand.RunAsync(app.Services, args).ConfigureAwait(false);
         }
 
         await app.RunAsync().ConfigureAwait(false);
