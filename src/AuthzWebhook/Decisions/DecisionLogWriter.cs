@@ -17,6 +17,7 @@ internal sealed class DecisionLogWriter(
     IOptions<DecisionLogOptions> options,
     IOptions<DecisionStoreOptions> storeOptions,
     IServiceProvider services,
+    Observability.AuthzMetrics metrics,
     ILogger<DecisionLogWriter> logger) : BackgroundService
 {
     private static readonly byte[] NewLine = "\n"u8.ToArray();
@@ -52,7 +53,11 @@ internal sealed class DecisionLogWriter(
                     json.Reset();
                     stream.Write(line.WrittenSpan);
                     stream.Write(NewLine);
-                    store?.Enqueue(new PendingDecision(chainer.Run, chained, line.WrittenSpan.ToArray()));
+                    if (store is not null)
+                    {
+                        Store(store, new PendingDecision(chainer.Run, chained, line.WrittenSpan.ToArray()));
+                    }
+
                     line.ResetWrittenCount();
                 }
 
@@ -63,6 +68,23 @@ internal sealed class DecisionLogWriter(
         {
             Log.DecisionOutputFailed(logger, ex);
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Queues a record for Postgres. If even the spool file cannot take it (disk full), the record is still on stdout;
+    /// it is counted and logged rather than stopping the writer, which would stop every answer.
+    /// </summary>
+    private void Store(DecisionStoreQueue store, PendingDecision pending)
+    {
+        try
+        {
+            store.Enqueue(pending);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            metrics.RecordStoreDropped();
+            Log.DecisionSpoolFailed(logger, pending.Record.DecisionId, ex);
         }
     }
 

@@ -15,6 +15,7 @@ internal sealed class AuthzMetrics
     private readonly Counter<long> _notificationsFailed;
     private readonly Counter<long> _elevationTransitions;
     private readonly Counter<long> _recordsStored;
+    private readonly Counter<long> _recordsNotStored;
     private readonly Meter _meter;
 
     public AuthzMetrics(IMeterFactory meterFactory)
@@ -22,6 +23,7 @@ internal sealed class AuthzMetrics
         var meter = meterFactory.Create(MeterName);
         _meter = meter;
         _recordsStored = meter.CreateCounter<long>("authz.decision_records.stored", "{record}", "Decision records stored in Postgres.");
+        _recordsNotStored = meter.CreateCounter<long>("authz.decision_records.not_stored", "{record}", "Decision records written to stdout that could be neither queued nor spooled for Postgres (spool disk full or unwritable).");
         _decisions = meter.CreateCounter<long>("authz.decisions", "{decision}", "Webhook decisions by outcome, template and degraded state.");
         _decisionLatency = meter.CreateHistogram<double>(
             "authz.decision.duration",
@@ -61,6 +63,8 @@ internal sealed class AuthzMetrics
         _elevationTransitions.Add(1, new KeyValuePair<string, object?>("action", action), new KeyValuePair<string, object?>("template", template));
 
     public void RecordStored(int count) => _recordsStored.Add(count);
+
+    public void RecordStoreDropped() => _recordsNotStored.Add(1);
 
     /// <summary>Publishes the number of decision records not yet in Postgres (memory and spool).</summary>
     public void ObserveStoreBacklog(Func<long> backlog) =>
