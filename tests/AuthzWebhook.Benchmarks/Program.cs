@@ -7,6 +7,7 @@ namespace AuthzWebhook.Benchmarks;
 /// <c>engine [BenchmarkDotNet arguments]</c>: the decision engine and wire micro-benchmarks;
 /// <c>load [options]</c>: the mutual-TLS load run against the service and a fixed-answer endpoint;
 /// <c>revocation [--samples 200]</c>: how long a revocation on one instance takes to stop allows on another;
+/// <c>store [options]</c>: how many decision records per second reach Postgres;
 /// no argument: both, engine first.
 /// </summary>
 internal static class Program
@@ -24,11 +25,13 @@ internal static class Program
                 return await LoadDriver.RunAsync(LoadOptions.Parse(rest));
             case "revocation":
                 return await RevocationRun.RunAsync(rest is ["--samples", var n] ? int.Parse(n, System.Globalization.CultureInfo.InvariantCulture) : 200);
+            case "store":
+                return await StoreRun.RunAsync(rest);
             case "all":
                 RunEngine([]);
                 return await LoadDriver.RunAsync(new LoadOptions());
             default:
-                await Console.Error.WriteLineAsync($"usage: engine [BenchmarkDotNet arguments] | {LoadOptions.Usage} | revocation [--samples 200] | (nothing: engine and load)");
+                await Console.Error.WriteLineAsync($"usage: engine [BenchmarkDotNet arguments] | {LoadOptions.Usage} | revocation [--samples 200] | {StoreRun.Usage} | (nothing: engine and load)");
                 return 2;
         }
     }

@@ -1,9 +1,11 @@
 using System.Text;
+using AuthzWebhook.Elevations;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 using AuthzWebhook.Webhook;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
@@ -39,6 +41,9 @@ internal sealed class FixedAnswerEndpoint : IAsyncDisposable
         // construction; the review handler it also registers is never resolved here.
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddWebhook();
+        // The listener set-up also serves the REST API's listener, with its own certificate; nothing is mapped on it here.
+        builder.Services.AddOptions<ApiOptions>().BindConfiguration(ApiOptions.Section);
+        builder.Services.TryAddSingleton<ApiCertificate>();
 
         var app = builder.Build();
         app.MapPost("/authorize", AnswerAsync);

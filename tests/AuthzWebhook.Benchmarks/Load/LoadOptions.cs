@@ -22,7 +22,13 @@ internal sealed record LoadOptions
     /// <summary>Closed-loop rounds; each measures the fixed endpoint and then the service, so drift shows as spread.</summary>
     public int Rounds { get; init; } = 1;
 
-    public const string Usage = "load [--connections 64] [--warmup 10] [--duration 20] [--rates 0.1,0.25,0.5] [--windows 1000] [--rounds 1]";
+    /// <summary>
+    /// Whether the service stores its decision records in Postgres (<c>DecisionStore:Enabled</c>): <c>on</c> as in
+    /// production, <c>off</c>, or <c>both</c>, two instances of the service measured side by side in the same run.
+    /// </summary>
+    public IReadOnlyList<bool> Store { get; init; } = [true];
+
+    public const string Usage = "load [--connections 64] [--warmup 10] [--duration 20] [--rates 0.1,0.25,0.5] [--windows 1000] [--rounds 1] [--store on|off|both]";
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
@@ -43,6 +49,16 @@ internal sealed record LoadOptions
                 "--rates" => options with { RateFractions = [.. value.Split(',').Select(f => Fraction(args[i], f))] },
                 "--windows" => options with { Windows = Math.Max(2, Positive(args[i], value)) },
                 "--rounds" => options with { Rounds = Positive(args[i], value) },
+                "--store" => options with
+                {
+                    Store = value switch
+                    {
+                        "on" => [true],
+                        "off" => [false],
+                        "both" => [false, true],
+                        _ => throw new ArgumentException($"--store must be on, off or both, got '{value}'"),
+                    },
+                },
                 _ => throw new ArgumentException($"unknown option {args[i]}; usage: {Usage}"),
             };
         }

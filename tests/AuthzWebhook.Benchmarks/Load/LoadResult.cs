@@ -24,6 +24,9 @@ internal sealed record LoadResult(
     /// <summary>Service only: decision records the log dropped during the run because its writer fell behind.</summary>
     public long? RecordsDropped { get; init; }
 
+    /// <summary>Service with the decision store on: records not yet in Postgres when the run ended.</summary>
+    public long? StoreBacklog { get; init; }
+
     public long Completed => Latency.Count;
 
     public double Throughput => Completed / Seconds;

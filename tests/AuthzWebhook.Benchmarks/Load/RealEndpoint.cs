@@ -1,3 +1,4 @@
+using AuthzWebhook.Audit;
 using AuthzWebhook.Benchmarks.Engine;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.Hosting;
@@ -13,8 +14,8 @@ namespace AuthzWebhook.Benchmarks.Load;
 
 /// <summary>
 /// The service as it runs in production, composed by its own <c>AddAuthzWebhook</c>/<c>MapAuthzWebhook</c>: its
-/// listeners, a throwaway Postgres and Redis, the 100-template benchmark policy, decision records written to a file,
-/// and windows created through <see cref="WindowWriter"/> so that the measured reviews are real allows.
+/// listeners, a throwaway Postgres and Redis, the 100-template benchmark policy, decision records written to a file
+/// (and stored in Postgres unless that is turned off), and windows created through <see cref="WindowWriter"/> so that the measured reviews are real allows.
 /// </summary>
 internal sealed class RealEndpoint : IAsyncDisposable
 {
@@ -23,8 +24,9 @@ internal sealed class RealEndpoint : IAsyncDisposable
     private readonly string _workDirectory;
     private readonly WebApplication _app;
 
-    private RealEndpoint(LocalPostgres postgres, LocalRedis redis, string workDirectory, WebApplication app, int port)
+    private RealEndpoint(LocalPostgres postgres, LocalRedis redis, string workDirectory, WebApplication app, int port, bool decisionStore)
     {
+        DecisionStore = decisionStore;
         _postgres = postgres;
         _redis = redis;
         _workDirectory = workDirectory;
@@ -34,10 +36,32 @@ internal sealed class RealEndpoint : IAsyncDisposable
 
     public Uri Uri { get; }
 
+    /// <summary>Whether this instance stores its decision records in Postgres.</summary>
+    public bool DecisionStore { get; }
+
+    /// <summary>Records not yet in Postgres (memory and spool); null when the store is off.</summary>
+    public long? StoreBacklog => DecisionStore ? _app.Services.GetRequiredService<DecisionStoreQueue>().Backlog : null;
+
+    /// <summary>Lines in the decision log file and their mean length in bytes (newline included).</summary>
+    public (long Lines, double MeanBytes) DecisionLogShape()
+    {
+        var path = Path.Combine(_workDirectory, "bench-decisions.jsonl");
+        using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var lines = 0L;
+        var buffer = new byte[1 << 16];
+        int read;
+        while ((read = file.Read(buffer)) > 0)
+        {
+            lines += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+
+        return (lines, lines == 0 ? 0 : (double)file.Length / lines);
+    }
+
     /// <summary>Records the service's decision log has dropped so far: a writer that falls behind changes what is measured.</summary>
     public long RecordsDropped => _app.Services.GetRequiredService<DecisionLog>().Dropped;
 
-    public static async Task<RealEndpoint> StartAsync(TestPki pki, CancellationToken cancellationToken)
+    public static async Task<RealEndpoint> StartAsync(TestPki pki, bool decisionStore, CancellationToken cancellationToken)
     {
         var postgres = new LocalPostgres();
         LocalRedis? redis = null;
@@ -47,8 +71,8 @@ internal sealed class RealEndpoint : IAsyncDisposable
         {
             redis = new LocalRedis();
             var port = FreePort.Next();
-            app = await StartAppAsync(pki, CreateDatabase(postgres.AdminConnectionString, "authz_bench"), redis.Configuration, workDirectory, port, "bench", BenchmarkPolicy.Yaml(), cancellationToken);
-            return new RealEndpoint(postgres, redis, workDirectory, app, port);
+            app = await StartAppAsync(pki, CreateDatabase(postgres.AdminConnectionString, "authz_bench"), redis.Configuration, workDirectory, port, "bench", BenchmarkPolicy.Yaml(), cancellationToken, decisionStore);
+            return new RealEndpoint(postgres, redis, workDirectory, app, port, decisionStore);
         }
         catch
         {
@@ -67,7 +91,8 @@ internal sealed class RealEndpoint : IAsyncDisposable
 
     /// <summary>One instance of the service with production settings on the given database and Redis, started and loaded.</summary>
     internal static async Task<WebApplication> StartAppAsync(
-        TestPki pki, string postgresConnection, string redisConfiguration, string workDirectory, int port, string instanceName, string policyYaml, CancellationToken cancellationToken)
+        TestPki pki, string postgresConnection, string redisConfiguration, string workDirectory, int port, string instanceName, string policyYaml, CancellationToken cancellationToken,
+        bool decisionStore = true)
     {
         var policyPath = Path.Combine(workDirectory, instanceName + "-policy.yaml");
         await File.WriteAllTextAsync(policyPath, policyYaml, cancellationToken);
@@ -81,6 +106,9 @@ internal sealed class RealEndpoint : IAsyncDisposable
             ["AuthzWebhook:Redis:Configuration"] = redisConfiguration,
             ["AuthzWebhook:Redis:KeyPrefix"] = "bench:",
             ["AuthzWebhook:DecisionLog:Output"] = Path.Combine(workDirectory, instanceName + "-decisions.jsonl"),
+            ["AuthzWebhook:DecisionStore:Enabled"] = decisionStore ? "true" : "false",
+            // Each instance its own spool, in the work directory: never the production path, never shared.
+            ["AuthzWebhook:DecisionStore:SpoolPath"] = Path.Combine(workDirectory, instanceName + "-decisions.spool"),
         });
         builder.AddAuthzWebhook();
         var app = builder.Build();
