@@ -9,13 +9,16 @@ namespace AuthzWebhook.Audit;
 /// An append-only file of records Postgres has not taken yet, one <c>run TAB record-json</c> line each, and beside it
 /// the offset up to which they have been stored. It survives a restart; a crash between storing a batch and saving
 /// the offset only makes a batch be sent twice, which the store ignores (records are keyed by decision id).
-/// Used by one writer thread and one delivering thread under <see cref="DecisionStoreQueue"/>'s lock.
+/// Appends are buffered and made durable by <see cref="Flush"/>, once per batch the writer handles: flushing to disk
+/// per record would cap the spool at a few thousand records a second. Used by one writer thread and one delivering
+/// thread under <see cref="DecisionStoreQueue"/>'s lock.
 /// </summary>
-internal sealed class DecisionSpool
+internal sealed class DecisionSpool : IDisposable
 {
     private readonly string _path;
     private readonly string _offsetPath;
     private long _delivered;
+    private FileStream? _appender;
 
     public DecisionSpool(string path)
     {
@@ -30,25 +33,44 @@ internal sealed class DecisionSpool
     /// <summary>Records in the file not yet stored.</summary>
     public long Pending { get; private set; }
 
-    public void Append(IEnumerable<PendingDecision> records)
+    public void Append(IEnumerable<PendingDecision> records, bool flush)
     {
-        using var file = new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.Read);
+        _appender ??= new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 256 * 1024);
         foreach (var record in records)
         {
-            file.Write(Encoding.ASCII.GetBytes(record.Run.ToString("N") + "\t"));
-            file.Write(record.Line);
-            file.WriteByte((byte)'\n');
+            _appender.Write(Encoding.ASCII.GetBytes(record.Run.ToString("N") + "\t"));
+            _appender.Write(record.Line);
+            _appender.WriteByte((byte)'\n');
             Pending++;
         }
 
-        // On disk before the records count as kept: this is what a restart reads back.
-        file.Flush(flushToDisk: true);
+        if (flush)
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Puts what was appended on disk: this is what a restart reads back.</summary>
+    public void Flush() => _appender?.Flush(flushToDisk: true);
+
+    public void Dispose() => CloseAppender();
+
+    private void CloseAppender()
+    {
+        if (_appender is not null)
+        {
+            _appender.Flush(flushToDisk: true);
+            _appender.Dispose();
+            _appender = null;
+        }
     }
 
     /// <summary>Up to <paramref name="max"/> records from the delivered offset on, and the offset after them.</summary>
     public (List<PendingDecision> Records, long End) Read(int max)
     {
         var records = new List<PendingDecision>();
+        // Appended records must be in the file before another stream can read them.
+        _appender?.Flush(flushToDisk: false);
         if (!File.Exists(_path))
         {
             return (records, _delivered);
@@ -75,8 +97,11 @@ internal sealed class DecisionSpool
     {
         _delivered = end;
         Pending = Math.Max(0, Pending - count);
+        _appender?.Flush(flushToDisk: false);
         if (!File.Exists(_path) || _delivered >= new FileInfo(_path).Length)
         {
+            // Closed first: an append stream left open would go on writing into the deleted file.
+            CloseAppender();
             File.Delete(_path);
             File.Delete(_offsetPath);
             _delivered = 0;

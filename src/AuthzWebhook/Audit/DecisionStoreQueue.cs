@@ -42,7 +42,7 @@ internal sealed class DecisionStoreQueue : IDisposable
             if (_spooling || _memory.Count >= _capacity)
             {
                 _spooling = true;
-                _spool.Append([record]);
+                _spool.Append([record], flush: false);
             }
             else
             {
@@ -92,6 +92,15 @@ internal sealed class DecisionStoreQueue : IDisposable
         }
     }
 
+    /// <summary>Makes the records spooled since the last call durable; the writer calls it once per batch it handles.</summary>
+    public void Flush()
+    {
+        lock (_lock)
+        {
+            _spool.Flush();
+        }
+    }
+
     /// <summary>Waits until something is queued, or the timeout passes.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
 
@@ -108,11 +117,15 @@ internal sealed class DecisionStoreQueue : IDisposable
             var remaining = _spool.Read(int.MaxValue).Records;
             var ordered = _memory.Concat(remaining).ToList();
             _spool.Acknowledge(long.MaxValue, (int)_spool.Pending);
-            _spool.Append(ordered);
+            _spool.Append(ordered, flush: true);
             _memory.Clear();
             _spooling = true;
         }
     }
 
-    public void Dispose() => _signal.Dispose();
+    public void Dispose()
+    {
+        _signal.Dispose();
+        _spool.Dispose();
+    }
 }

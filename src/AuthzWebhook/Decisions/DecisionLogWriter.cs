@@ -62,6 +62,10 @@ internal sealed class DecisionLogWriter(
                 }
 
                 await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                if (store is not null)
+                {
+                    FlushStore(store);
+                }
             }
         }
         catch (IOException ex)
@@ -85,6 +89,18 @@ internal sealed class DecisionLogWriter(
         {
             metrics.RecordStoreDropped();
             Log.DecisionSpoolFailed(logger, pending.Record.DecisionId, ex);
+        }
+    }
+
+    private void FlushStore(DecisionStoreQueue store)
+    {
+        try
+        {
+            store.Flush();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            Log.DecisionSpoolFlushFailed(logger, ex);
         }
     }
 
