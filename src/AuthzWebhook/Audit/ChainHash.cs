@@ -1,6 +1,6 @@
+using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
-using System.Text;
 using System.Text.Json;
 
 namespace AuthzWebhook.Audit;
@@ -16,13 +16,25 @@ internal static class ChainHash
 
     public static readonly string Genesis = new('0', 64);
 
-    public static string Compute(long seq, string prev, JsonElement record)
+    public static string Compute(long seq, string prev, JsonElement record) => Compute(seq, prev, record, new ArrayBufferWriter<byte>(2048));
+
+    /// <summary>As <see cref="Compute(long, string, JsonElement)"/>, building the input in <paramref name="scratch"/> (cleared first).</summary>
+    public static string Compute(long seq, string prev, JsonElement record, ArrayBufferWriter<byte> scratch)
     {
-        var header = Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{seq}\n{prev}\n"));
-        var body = CanonicalJson.Of(record, ChainMember);
-        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        sha.AppendData(header);
-        sha.AppendData(body);
-        return Convert.ToHexStringLower(sha.GetHashAndReset());
+        scratch.ResetWrittenCount();
+        var header = scratch.GetSpan(20 + 1 + prev.Length + 1);
+        seq.TryFormat(header, out var written, default, CultureInfo.InvariantCulture);
+        header[written++] = (byte)'\n';
+        for (var i = 0; i < prev.Length; i++)
+        {
+            header[written++] = (byte)prev[i];
+        }
+
+        header[written++] = (byte)'\n';
+        scratch.Advance(written);
+        CanonicalJson.Write(record, scratch, ChainMember);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(scratch.WrittenSpan, digest);
+        return Convert.ToHexStringLower(digest);
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.Hosting;
@@ -10,6 +11,9 @@ namespace AuthzWebhook.Audit;
 /// </summary>
 internal sealed class DecisionChainer
 {
+    // One writer thread: the buffers are reused for every record instead of allocated for each.
+    private readonly ArrayBufferWriter<byte> _json = new(2048);
+    private readonly ArrayBufferWriter<byte> _scratch = new(2048);
     private long _seq;
     private string _prev = ChainHash.Genesis;
 
@@ -19,10 +23,15 @@ internal sealed class DecisionChainer
     public DecisionRecord Chain(DecisionRecord record)
     {
         var unchained = record.Chain is null ? record : record with { Chain = null };
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(unchained, AuthzJsonContext.Default.DecisionRecord);
-        using var document = JsonDocument.Parse(bytes);
+        _json.ResetWrittenCount();
+        using (var writer = new Utf8JsonWriter(_json))
+        {
+            JsonSerializer.Serialize(writer, unchained, AuthzJsonContext.Default.DecisionRecord);
+        }
+
+        using var document = JsonDocument.Parse(_json.WrittenMemory);
         var seq = _seq + 1;
-        var hash = ChainHash.Compute(seq, _prev, document.RootElement);
+        var hash = ChainHash.Compute(seq, _prev, document.RootElement, _scratch);
         var chained = unchained with { Chain = new DecisionChain(seq, _prev, hash) };
         _seq = seq;
         _prev = hash;
