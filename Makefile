@@ -32,6 +32,7 @@ run: services pki ## run the service locally with Postgres, Redis, dev PKI and t
 	  AuthzWebhook__Api__KeyPath=$(CURDIR)/.local/pki/server.key \
 	  AuthzWebhook__Management__Port=$(MANAGEMENT_PORT) \
 	  AuthzWebhook__Management__BindAddress=127.0.0.1 \
+	  AuthzWebhook__DecisionStore__SpoolPath=$(CURDIR)/.local/spool/decisions.spool \
 	  AuthzWebhook__Policy__Path=$(CURDIR)/policy/development.yaml; \
 	echo "Webhook: https://127.0.0.1:$(WEBHOOK_PORT)/authorize (client certificate: .local/pki/apiserver-client.crt)" >&2; \
 	echo "API:     https://127.0.0.1:$(API_PORT)/api/v1 (tokens: make dev-token USER=alice@example.com GROUPS=sre)" >&2; \
