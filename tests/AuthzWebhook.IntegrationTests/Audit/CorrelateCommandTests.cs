@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 using AuthzWebhook.TestSupport;
 using Npgsql;
@@ -92,24 +91,6 @@ public sealed class CorrelateCommandTests(TestServers servers) : IntegrationTest
     }
 
     /// <summary>Runs the built service's <c>correlate</c> command with nothing but the Postgres setting, as <c>make correlate</c> does.</summary>
-    private static async Task<(int Exit, string Stdout, string Stderr)> CorrelateAsync(string file, string postgres)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AuthzWebhook.dll"));
-        start.ArgumentList.Add("correlate");
-        start.ArgumentList.Add(file);
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["AuthzWebhook__Postgres__ConnectionString"] = postgres;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> CorrelateAsync(string file, string postgres) =>
+        ServiceCommand.RunAsync(new Dictionary<string, string> { ["AuthzWebhook__Postgres__ConnectionString"] = postgres }, "correlate", file);
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using AuthzWebhook.Audit;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 
@@ -60,20 +59,7 @@ public sealed class DecisionChainIntegrationTests(TestServers servers) : Integra
     /// <summary>Runs the built service's <c>verify-log</c> command, as <c>make verify-log</c> does.</summary>
     private static async Task<(int Exit, string Output)> VerifyLogAsync(string file)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AuthzWebhook.dll"));
-        start.ArgumentList.Add("verify-log");
-        start.ArgumentList.Add(file);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-        return (process.ExitCode, await stdout + await stderr);
+        var (exit, stdout, stderr) = await ServiceCommand.RunAsync(null, "verify-log", file);
+        return (exit, stdout + stderr);
     }
 }

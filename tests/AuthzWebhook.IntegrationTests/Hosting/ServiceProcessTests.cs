@@ -172,23 +172,5 @@ public sealed class ServiceProcessTests(TestServers servers) : IntegrationTest(s
         }
     }
 
-    /// <summary>The built service, run with <c>dotnet</c> as in its container, configured only by the environment.</summary>
-    private static ProcessStartInfo ServiceStartInfo(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            WorkingDirectory = AppContext.BaseDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "AuthzWebhook.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        return start;
-    }
+    private static ProcessStartInfo ServiceStartInfo(params string[] arguments) => ServiceCommand.StartInfo(arguments);
 }
