@@ -264,7 +264,7 @@ internal static class StoreRun
         dataSource.Clear();
         NpgsqlConnection.ClearAllPools();
         postgres.Stop();
-        postgres.Start();
+        postgres.Start(durable: true);
     }
 
     private static async Task<string> SettingsAsync(NpgsqlDataSource dataSource)

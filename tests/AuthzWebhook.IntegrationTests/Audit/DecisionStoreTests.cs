@@ -48,6 +48,35 @@ public sealed class DecisionStoreTests(TestServers servers) : IntegrationTest(se
     }
 
     [Fact]
+    public async Task Postgres_stopped_and_restarted_while_decisions_flow_loses_and_duplicates_nothing()
+    {
+        // A Postgres of its own: stopping the shared one would disturb every other test.
+        using var postgres = new LocalPostgres();
+        var database = new NpgsqlConnectionStringBuilder(postgres.AdminConnectionString) { Database = "authz", Timeout = 2, CommandTimeout = 2 }.ConnectionString;
+        await using (var admin = new NpgsqlConnection(postgres.AdminConnectionString))
+        {
+            await admin.OpenAsync();
+            await using var create = new NpgsqlCommand("CREATE DATABASE authz", admin);
+            await create.ExecuteNonQueryAsync();
+        }
+
+        var server = await StartServerAsync(postgres: database);
+        var before = await ReviewManyAsync(server, 20);
+
+        postgres.Stop();
+        var during = await ReviewManyAsync(server, 40);
+        postgres.Start();
+        var after = await ReviewManyAsync(server, 20);
+
+        await EventuallyAsync(async () => await CountAsync(database) == 80, TimeSpan.FromSeconds(60), "all 80 records in Postgres after its restart");
+        var stored = await DecisionIdsAsync(database);
+        Assert.Equal(80, stored.Distinct().Count());
+        Assert.Equal(before.Concat(during).Concat(after).Order(), stored.Order());
+        Assert.True(DecisionChainVerifier.Verify(await StoredLinesAsync(database)).IsIntact);
+        await server.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Records_spooled_before_a_restart_are_delivered_by_the_next_start()
     {
         var spool = Path.Combine(Path.GetTempPath(), $"authz-spool-{Guid.NewGuid():N}", "decisions.spool");
@@ -92,17 +121,21 @@ public sealed class DecisionStoreTests(TestServers servers) : IntegrationTest(se
         return ids;
     }
 
-    private async Task<long> CountAsync()
+    private Task<long> CountAsync() => CountAsync(Database);
+
+    private static async Task<long> CountAsync(string database)
     {
-        await using var connection = new NpgsqlConnection(Database);
+        await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT count(*) FROM decisions", connection);
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
-    private async Task<List<Guid>> DecisionIdsAsync()
+    private Task<List<Guid>> DecisionIdsAsync() => DecisionIdsAsync(Database);
+
+    private static async Task<List<Guid>> DecisionIdsAsync(string database)
     {
-        await using var connection = new NpgsqlConnection(Database);
+        await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT decision_id FROM decisions", connection);
         await using var reader = await command.ExecuteReaderAsync();
@@ -116,9 +149,11 @@ public sealed class DecisionStoreTests(TestServers servers) : IntegrationTest(se
     }
 
     /// <summary>The stored records in chain order (instance, run, seq), as text.</summary>
-    private async Task<List<string>> StoredLinesAsync()
+    private Task<List<string>> StoredLinesAsync() => StoredLinesAsync(Database);
+
+    private static async Task<List<string>> StoredLinesAsync(string database)
     {
-        await using var connection = new NpgsqlConnection(Database);
+        await using var connection = new NpgsqlConnection(database);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand("SELECT record::text FROM decisions ORDER BY instance, run, seq", connection);
         await using var reader = await command.ExecuteReaderAsync();

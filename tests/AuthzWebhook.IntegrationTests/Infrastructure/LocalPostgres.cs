@@ -12,6 +12,8 @@ internal sealed class LocalPostgres : IDisposable
     private readonly string _root;
     private readonly string _data;
 
+    private readonly string _location;
+
     public LocalPostgres()
     {
         _bin = FindBinaries();
@@ -25,10 +27,8 @@ internal sealed class LocalPostgres : IDisposable
         }
 
         ProcessRunner.RunAsPostgres(Path.Combine(_bin, "initdb"), ["-D", _data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"]);
-        ProcessRunner.RunAsPostgres(Path.Combine(_bin, "pg_ctl"), [
-            "-D", _data, "-l", Path.Combine(_root, "log"), "-w", "-t", "60", "start",
-            "-o", $"-c listen_addresses=127.0.0.1 -p {Port} -k {_root} -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c max_connections=300",
-        ]);
+        _location = $"-c listen_addresses=127.0.0.1 -p {Port} -k {_root} -c max_connections=300";
+        Start();
         AdminConnectionString = $"Host=127.0.0.1;Port={Port};Username=postgres;Database=postgres;Pooling=false";
     }
 
@@ -38,7 +38,13 @@ internal sealed class LocalPostgres : IDisposable
 
     public void Stop() => ProcessRunner.RunAsPostgres(Path.Combine(_bin, "pg_ctl"), ["-D", _data, "-m", "fast", "-w", "stop"]);
 
-    public void Start() => ProcessRunner.RunAsPostgres(Path.Combine(_bin, "pg_ctl"), ["-D", _data, "-l", Path.Combine(_root, "log"), "-w", "start"]);
+    /// <summary>
+    /// Starts the server (again) on the same port, as after a crash or a planned restart: fast and not crash-safe
+    /// (fsync off) for tests, or <paramref name="durable"/> with whatever the data directory's configuration says.
+    /// </summary>
+    public void Start(bool durable = false) => ProcessRunner.RunAsPostgres(
+        Path.Combine(_bin, "pg_ctl"),
+        ["-D", _data, "-l", Path.Combine(_root, "log"), "-w", "-t", "60", "start", "-o", durable ? _location : _location + " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"]);
 
     public void Dispose()
     {
