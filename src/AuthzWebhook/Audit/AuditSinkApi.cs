@@ -1,4 +1,5 @@
 using AuthzWebhook.Hosting;
+using AuthzWebhook.Webhook;
 using AuthzWebhook.Windows;
 using Microsoft.Extensions.Options;
 
@@ -26,7 +27,7 @@ internal static class AuditSinkApi
         var max = options.Value.MaxBodyBytes;
         if (context.Request.ContentLength > max)
         {
-            await PlainAsync(context, StatusCodes.Status400BadRequest, $"request body is larger than {max} bytes; lower --audit-webhook-batch-max-size").ConfigureAwait(false);
+            await WebhookApi.PlainAsync(context, StatusCodes.Status400BadRequest, $"request body is larger than {max} bytes; lower --audit-webhook-batch-max-size").ConfigureAwait(false);
             return;
         }
 
@@ -37,7 +38,7 @@ internal static class AuditSinkApi
         {
             if (body.Length + read > max)
             {
-                await PlainAsync(context, StatusCodes.Status400BadRequest, $"request body is larger than {max} bytes; lower --audit-webhook-batch-max-size").ConfigureAwait(false);
+                await WebhookApi.PlainAsync(context, StatusCodes.Status400BadRequest, $"request body is larger than {max} bytes; lower --audit-webhook-batch-max-size").ConfigureAwait(false);
                 return;
             }
 
@@ -46,7 +47,7 @@ internal static class AuditSinkApi
 
         if (!AuditEventListParser.TryParse(body.GetBuffer().AsMemory(0, (int)body.Length), options.Value.MaxEvents, out var events, out var error))
         {
-            await PlainAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
+            await WebhookApi.PlainAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
             return;
         }
 
@@ -62,7 +63,7 @@ internal static class AuditSinkApi
         }
 
         var stored = await store.StoreAsync(kept, now, context.RequestAborted).ConfigureAwait(false);
-        await PlainAsync(context, StatusCodes.Status200OK, $"{events.Count} events received, {kept.Count} concern elevations or decisions, {stored} newly stored").ConfigureAwait(false);
+        await WebhookApi.PlainAsync(context, StatusCodes.Status200OK, $"{events.Count} events received, {kept.Count} concern elevations or decisions, {stored} newly stored").ConfigureAwait(false);
     }
 
     /// <summary>An elevation the event's user held when it happened (by user, then by group), if any.</summary>
@@ -88,12 +89,5 @@ internal static class AuditSinkApi
         }
 
         return null;
-    }
-
-    private static Task PlainAsync(HttpContext context, int status, string message)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync(message + "\n", context.RequestAborted);
     }
 }

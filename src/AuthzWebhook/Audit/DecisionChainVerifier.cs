@@ -15,6 +15,7 @@ internal static class DecisionChainVerifier
         var state = new Dictionary<string, (long NextSeq, string PrevHash)>(StringComparer.Ordinal);
         var notes = new List<string>();
         var problems = new List<ChainProblem>();
+        var scratch = new System.Buffers.ArrayBufferWriter<byte>(2048);
         long lineNumber = 0;
         long records = 0;
         foreach (var line in lines)
@@ -25,7 +26,7 @@ internal static class DecisionChainVerifier
                 continue;
             }
 
-            if (!TryRead(line, out var instance, out var seq, out var prev, out var hash, out var computed, out var malformed))
+            if (!TryRead(line, scratch, out var instance, out var seq, out var prev, out var hash, out var computed, out var malformed))
             {
                 problems.Add(new ChainProblem(lineNumber, instance ?? "?", ChainProblemKind.Malformed, malformed!));
                 continue;
@@ -67,7 +68,7 @@ internal static class DecisionChainVerifier
         return new ChainReport(records, notes, problems);
     }
 
-    private static bool TryRead(string line, out string? instance, out long seq, out string? prev, out string? hash, out string? computed, out string? problem)
+    private static bool TryRead(string line, System.Buffers.ArrayBufferWriter<byte> scratch, out string? instance, out long seq, out string? prev, out string? hash, out string? computed, out string? problem)
     {
         instance = prev = hash = computed = problem = null;
         seq = 0;
@@ -93,7 +94,7 @@ internal static class DecisionChainVerifier
 
             prev = p.GetString();
             hash = h.GetString();
-            computed = ChainHash.Compute(seq, prev!, root);
+            computed = ChainHash.Compute(seq, prev!, root, scratch);
             return true;
         }
         catch (Exception ex) when (ex is JsonException or FormatException)

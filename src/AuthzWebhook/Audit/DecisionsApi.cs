@@ -50,7 +50,7 @@ internal static partial class DecisionsApi
         Guid? elevation = null;
         if (elevation_id is not null)
         {
-            elevation = Guid.TryParse(elevation_id, out var e) ? e : Error(errors, "elevation_id", "must be an elevation id (a UUID)");
+            elevation = Guid.TryParse(elevation_id, out var e) ? e : Error<Guid?>(errors, "elevation_id", "must be an elevation id (a UUID)");
         }
 
         if (user is not null && user.Length is 0 or > 512)
@@ -65,17 +65,7 @@ internal static partial class DecisionsApi
 
         var from = Time(since, "since", errors);
         var to = Time(until, "until", errors);
-        var size = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
-        {
-            errors["limit"] = [$"must be a whole number from 1 to {MaxPageSize}"];
-        }
-
-        PageCursor? after = null;
-        if (cursor is not null)
-        {
-            after = PageCursor.TryParse(cursor, out var c) ? c : Error<PageCursor?>(errors, "cursor", "is not a cursor from a previous page's next_cursor");
-        }
+        var (size, after) = PageRequest.Parse(limit, cursor, DefaultPageSize, MaxPageSize, errors);
 
         if (errors.Count > 0)
         {
@@ -160,8 +150,6 @@ internal static partial class DecisionsApi
             ? value.ToUniversalTime()
             : Error<DateTimeOffset?>(errors, field, "must be an RFC 3339 time such as 2026-11-27T14:00:00Z");
     }
-
-    private static Guid? Error(Dictionary<string, string[]> errors, string field, string message) => Error<Guid?>(errors, field, message);
 
     private static T? Error<T>(Dictionary<string, string[]> errors, string field, string message)
     {

@@ -126,26 +126,7 @@ internal static class ElevationsApi
             errors["ticket"] = ["is not a ticket reference"];
         }
 
-        // Read as text so that a bad value gets the same problem details as every other field, not a bare 400.
-        var size = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out size) || size is < 1 or > MaxPageSize))
-        {
-            errors["limit"] = [$"must be a whole number from 1 to {MaxPageSize}"];
-        }
-
-        PageCursor? after = null;
-        if (cursor is not null)
-        {
-            if (PageCursor.TryParse(cursor, out var c))
-            {
-                after = c;
-            }
-            else
-            {
-                errors["cursor"] = ["is not a cursor from a previous page's next_cursor"];
-            }
-        }
-
+        var (size, after) = PageRequest.Parse(limit, cursor, DefaultPageSize, MaxPageSize, errors);
         if (errors.Count > 0)
         {
             return ApiResults.Problem(ApiError.Invalid(errors));

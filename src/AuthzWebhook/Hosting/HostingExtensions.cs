@@ -10,6 +10,7 @@ using AuthzWebhook.Webhook;
 using AuthzWebhook.Windows;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 
 namespace AuthzWebhook.Hosting;
 
@@ -77,22 +78,33 @@ internal static class HostingExtensions
 
     private static bool IsCorrelateCommand(string[] args) => args is [CorrelateCommand.Name, ..];
 
+    /// <summary>A one-shot command instead of the service: it serves nothing.</summary>
+    private static bool IsCommand(string[] args) => IsMigrateCommand(args) || IsDevTokenCommand(args) || IsVerifyLogCommand(args) || IsCorrelateCommand(args);
+
     /// <summary>The request pipeline and endpoints; none with <c>migrate</c>, which serves nothing.</summary>
     public static WebApplication MapAuthzWebhook(this WebApplication app, params string[] args)
     {
-        if (IsMigrateCommand(args) || IsDevTokenCommand(args) || IsVerifyLogCommand(args) || IsCorrelateCommand(args))
+        if (IsCommand(args))
         {
             return app;
         }
 
         app.UseRouting();
         app.UseMiddleware<ListenerIsolationMiddleware>();
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+
+        // What only the REST API needs runs only on its listener: reviews on the webhook listener skip problem-details
+        // pages, authorization and rate limiting altogether. (An endpoint with authorization metadata reached any other
+        // way would fail with 500, never run unchecked; ListenerIsolationMiddleware answers 404 before that.)
         // No UseAuthentication: the API's authorization policy names the bearer scheme and authenticates only its own
-        // endpoints, so reviews on the webhook listener never pass through token handling.
-        app.UseAuthorization();
-        app.UseRateLimiter();
+        // endpoints, so no request outside them passes through token handling.
+        var apiPort = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.Port;
+        app.UseWhen(context => context.Connection.LocalPort == apiPort, api =>
+        {
+            api.UseExceptionHandler();
+            api.UseStatusCodePages();
+            api.UseAuthorization();
+            api.UseRateLimiter();
+        });
         app.MapWebhook();
         app.MapAuditSink();
         app.MapElevationsApi();

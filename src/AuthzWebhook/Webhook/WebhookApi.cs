@@ -68,7 +68,8 @@ internal static class WebhookApi
         await context.Response.BodyWriter.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static Task PlainAsync(HttpContext context, int status, string message)
+    /// <summary>The webhook listener's plain-text answers (the API server logs them as they are).</summary>
+    internal static Task PlainAsync(HttpContext context, int status, string message)
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "text/plain; charset=utf-8";
