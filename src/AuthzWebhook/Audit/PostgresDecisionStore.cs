@@ -56,7 +56,7 @@ internal sealed class PostgresDecisionStore(NpgsqlDataSource dataSource)
                 }
 
                 await copy.WriteAsync(r.Degraded, NpgsqlDbType.Boolean, cancellationToken).ConfigureAwait(false);
-                await copy.WriteAsync(System.Text.Encoding.UTF8.GetString(pending.Line), NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
+                await copy.WriteAsync(pending.Line, NpgsqlDbType.Json, cancellationToken).ConfigureAwait(false);
             }
 
             await copy.CompleteAsync(cancellationToken).ConfigureAwait(false);

@@ -28,7 +28,7 @@ internal static class LoadDriver
         {
             foreach (var store in options.Store)
             {
-                services.Add((LoadReport.ServiceLabel(store), await RealEndpoint.StartAsync(pki, store, cancellationToken)));
+                services.Add((LoadReport.ServiceLabel(store), await RealEndpoint.StartAsync(pki, store, options.DatabaseIdle, cancellationToken)));
             }
 
             return await RunAsync(options, pki, fixedAnswer, services, cancellationToken);
@@ -86,7 +86,12 @@ internal static class LoadDriver
             }
         }
 
-        var notes = new List<string>();
+        var notes = new List<string>
+        {
+            options.DatabaseIdle
+                ? "each service's Postgres ran in the idle scheduling class (--database-cpu idle)"
+                : "each service's Postgres shared the CPUs with the service and the load driver (--database-cpu shared)",
+        };
         foreach (var (label, service) in services)
         {
             var (lines, meanBytes) = service.DecisionLogShape();

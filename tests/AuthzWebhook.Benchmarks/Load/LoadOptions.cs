@@ -28,7 +28,14 @@ internal sealed record LoadOptions
     /// </summary>
     public IReadOnlyList<bool> Store { get; init; } = [true];
 
-    public const string Usage = "load [--connections 64] [--warmup 10] [--duration 20] [--rates 0.1,0.25,0.5] [--windows 1000] [--rounds 1] [--store on|off|both]";
+    /// <summary>
+    /// Whether each service's Postgres competes for the CPUs (<c>shared</c>) or runs in the idle scheduling class
+    /// (<c>idle</c>), taking only CPU time the service and the load driver leave: the service's own cost, as with a
+    /// database on other hardware.
+    /// </summary>
+    public bool DatabaseIdle { get; init; }
+
+    public const string Usage = "load [--connections 64] [--warmup 10] [--duration 20] [--rates 0.1,0.25,0.5] [--windows 1000] [--rounds 1] [--store on|off|both] [--database-cpu shared|idle]";
 
     public static LoadOptions Parse(IReadOnlyList<string> args)
     {
@@ -57,6 +64,15 @@ internal sealed record LoadOptions
                         "off" => [false],
                         "both" => [false, true],
                         _ => throw new ArgumentException($"--store must be on, off or both, got '{value}'"),
+                    },
+                },
+                "--database-cpu" => options with
+                {
+                    DatabaseIdle = value switch
+                    {
+                        "shared" => false,
+                        "idle" => true,
+                        _ => throw new ArgumentException($"--database-cpu must be shared or idle, got '{value}'"),
                     },
                 },
                 _ => throw new ArgumentException($"unknown option {args[i]}; usage: {Usage}"),

@@ -61,9 +61,14 @@ internal sealed class RealEndpoint : IAsyncDisposable
     /// <summary>Records the service's decision log has dropped so far: a writer that falls behind changes what is measured.</summary>
     public long RecordsDropped => _app.Services.GetRequiredService<DecisionLog>().Dropped;
 
-    public static async Task<RealEndpoint> StartAsync(TestPki pki, bool decisionStore, CancellationToken cancellationToken)
+    public static async Task<RealEndpoint> StartAsync(TestPki pki, bool decisionStore, bool databaseIdle, CancellationToken cancellationToken)
     {
         var postgres = new LocalPostgres();
+        if (databaseIdle)
+        {
+            postgres.YieldCpu();
+        }
+
         LocalRedis? redis = null;
         var workDirectory = Directory.CreateTempSubdirectory("authz-bench-").FullName;
         WebApplication? app = null;

@@ -46,6 +46,21 @@ internal sealed class LocalPostgres : IDisposable
         Path.Combine(_bin, "pg_ctl"),
         ["-D", _data, "-l", Path.Combine(_root, "log"), "-w", "-t", "60", "start", "-o", durable ? _location : _location + " -c fsync=off -c full_page_writes=off -c synchronous_commit=off"]);
 
+    /// <summary>
+    /// Puts the server in the idle scheduling class, so that it runs only on CPU time nothing else wants: on a
+    /// two-core machine the nearest thing to a database on its own hardware, for benchmarks that measure the service
+    /// alone. Connections forked later inherit the class; a restart puts the server back in the normal class.
+    /// </summary>
+    public void YieldCpu()
+    {
+        var postmaster = File.ReadLines(Path.Combine(_data, "postmaster.pid")).First().Trim();
+        var children = ProcessRunner.Run("pgrep", ["-P", postmaster]).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var pid in children.Prepend(postmaster))
+        {
+            ProcessRunner.Run("chrt", ["--idle", "--all-tasks", "--pid", "0", pid]);
+        }
+    }
+
     public void Dispose()
     {
         try
