@@ -20,6 +20,10 @@ public sealed class WhoUsedWhichPathTests(TestServers servers) : IntegrationTest
         var baseline = await server.ReviewAsync(Reviews.Resource("oidc:carol@example.com", ["oidc:developers"], "get", "configmaps", "web", name: "settings"));
         audit.Add(AuditEvents.Event(Guid.NewGuid(), "ResponseComplete", "oidc:carol@example.com", ["oidc:developers"], "get", "configmaps", "web", "settings", reason: baseline.Reason));
 
+        // Baseline with a flag: frank's legacy admin group matches an audit-mode guardrail; RBAC lets him delete.
+        var legacy = await server.ReviewAsync(Reviews.Resource("oidc:frank@example.com", ["legacy-cluster-admins"], "delete", "deployments", "payments", name: "api", group: "apps"));
+        audit.Add(AuditEvents.Event(Guid.NewGuid(), "ResponseComplete", "oidc:frank@example.com", ["legacy-cluster-admins"], "delete", "deployments", "payments", "api", reason: legacy.Reason));
+
         // Elevated: alice's approved pod-debug, used once; and a list RBAC allowed while she held it.
         var aliceElevation = await ApprovedAsync(alice, bob, "payments", "INC-1");
         var elevated = await server.ReviewAsync(Reviews.Resource("oidc:alice@example.com", ["oidc:sre"], "get", "pods", "payments", "log", name: "api-1"));
@@ -48,7 +52,7 @@ public sealed class WhoUsedWhichPathTests(TestServers servers) : IntegrationTest
         Assert.False(late.Allowed);
         audit.Add(AuditEvents.Event(Guid.NewGuid(), "ResponseComplete", "oidc:erin@example.com", ["oidc:developers"], "delete", "deployments", "team-a", "web", code: 403, reason: late.Reason, decision: "forbid"));
 
-        await EventuallyAsync(async () => await CountAsync() == 6, TimeSpan.FromSeconds(15), "the six decisions stored");
+        await EventuallyAsync(async () => await CountAsync() == 7, TimeSpan.FromSeconds(15), "the seven decisions stored");
         using (var response = await server.PostAuditAsync(AuditEvents.List([.. audit])))
         {
             Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
@@ -56,9 +60,11 @@ public sealed class WhoUsedWhichPathTests(TestServers servers) : IntegrationTest
 
         var rows = await RunQueryAsync(DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow.AddHours(1));
 
-        Assert.Equal(7, rows.Count);
+        Assert.Equal(8, rows.Count);
         var carol = Assert.Single(rows, r => r["user_name"] as string == "oidc:carol@example.com");
-        Assert.Equal(("baseline-rbac", 200, "allow"), (carol["path"], carol["response_code"], carol["apiserver_decision"]));
+        Assert.Equal(("baseline-rbac", 200, "allow", null), (carol["path"], carol["response_code"], carol["apiserver_decision"], carol["audit_guardrails"]));
+        var frank = Assert.Single(rows, r => r["user_name"] as string == "oidc:frank@example.com");
+        Assert.Equal(("baseline-rbac", "legacy-admin-use", "apps/deployments"), (frank["path"], frank["audit_guardrails"], frank["resource"]));
         var aliceUse = Assert.Single(rows, r => r["decision_id"] is Guid id && id == elevated.DecisionId);
         Assert.Equal(("elevation", "pod-debug", "oidc:bob@example.com", "INC-1", 200, aliceElevation), (aliceUse["path"], aliceUse["template"], aliceUse["approvers"], aliceUse["ticket"], aliceUse["response_code"], (Guid)aliceUse["elevation_id"]!));
         Assert.Equal("pods/log", aliceUse["resource"]);

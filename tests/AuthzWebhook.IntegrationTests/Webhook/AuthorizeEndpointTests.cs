@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -143,17 +145,42 @@ public sealed class AuthorizeEndpointTests(TestServers servers) : IntegrationTes
     }
 
     [Fact]
-    public async Task An_audit_guardrail_records_what_it_would_have_denied_and_does_not_deny()
+    public async Task An_audit_guardrail_records_and_counts_what_it_would_have_denied_and_does_not_deny()
     {
         var server = await StartServerAsync();
+        var hits = new ConcurrentQueue<string>();
+        using var listener = new MeterListener();
+        // Only this server's meter: other tests' servers run in the same process.
+        var meters = server.Service<IMeterFactory>();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "authz.guardrail.audit_hits")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "guardrail" && value == 1)
+                {
+                    hits.Enqueue((string)tag.Value!);
+                }
+            }
+        });
+        listener.Start();
 
         var result = await server.ReviewAsync(Reviews.Resource("bob", ["legacy-cluster-admins"], "delete", "deployments", "payments", group: "apps"));
+        var unflagged = await server.ReviewAsync(Reviews.Resource("bob", ["developers"], "delete", "deployments", "payments", group: "apps"));
 
         Assert.False(result.Denied);
         Assert.False(result.Allowed);
         var record = await server.WaitForRecordAsync(result.DecisionId);
         Assert.Equal("no_opinion", record.GetProperty("decision").GetString());
         Assert.Equal("legacy-admin-use", record.GetProperty("audit_guardrails")[0].GetString());
+        Assert.Equal(JsonValueKind.Null, (await server.WaitForRecordAsync(unflagged.DecisionId)).GetProperty("audit_guardrails").ValueKind);
+        Assert.Equal(["legacy-admin-use"], hits.ToArray());
     }
 
     [Fact]
