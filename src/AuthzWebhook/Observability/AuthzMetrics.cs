@@ -69,4 +69,20 @@ internal sealed class AuthzMetrics
     /// <summary>Publishes the number of decision records not yet in Postgres (memory and spool).</summary>
     public void ObserveStoreBacklog(Func<long> backlog) =>
         _meter.CreateObservableGauge("authz.decision_records.backlog", backlog, "{record}", "Decision records waiting to be stored in Postgres (in memory and spooled).");
+
+    /// <summary>Publishes whether the replica is degraded, for how long in all, and which stores answer.</summary>
+    public void ObserveReplicaHealth(Windows.ReplicaHealth health)
+    {
+        _meter.CreateObservableGauge("authz.degraded", () => health.IsDegraded ? 1 : 0, "{replica}", "1 while this replica is in degraded mode (a store unreachable or its windows not confirmed fresh).");
+        _meter.CreateObservableCounter("authz.degraded.time", () => health.DegradedTime.TotalSeconds, "s", "Time this replica has spent in degraded mode since start-up.");
+        _meter.CreateObservableGauge(
+            "authz.store.reachable",
+            () => new[]
+            {
+                new Measurement<int>(health.Unreachable.HasFlag(Windows.UnreachableStores.Postgres) ? 0 : 1, new KeyValuePair<string, object?>("store", "postgres")),
+                new Measurement<int>(health.Unreachable.HasFlag(Windows.UnreachableStores.Redis) ? 0 : 1, new KeyValuePair<string, object?>("store", "redis")),
+            },
+            "{store}",
+            "1 when the store answered this replica's last request to it, 0 when it did not.");
+    }
 }

@@ -15,7 +15,7 @@ namespace AuthzWebhook.Webhook;
 internal sealed class ReviewHandler(
     DecisionEngine engine,
     PolicyProvider policyProvider,
-    WindowFreshness freshness,
+    ReplicaHealth health,
     DecisionLog log,
     AuthzMetrics metrics,
     TimeProvider timeProvider,
@@ -33,8 +33,11 @@ internal sealed class ReviewHandler(
         var policy = policyProvider.Current;
         var decision = engine.Decide(request, policy, now);
 
+        // Degraded but still fresh: the answer stands (from memory), and both the record and the status say so.
+        var unreachable = health.Unreachable;
+        var degraded = decision.Degraded || unreachable != UnreachableStores.None;
         string reason;
-        string? evaluationError = decision.Degraded ? StalenessError() : null;
+        string? evaluationError = decision.Degraded ? StalenessError() : UnreachableError(unreachable);
         switch (decision.Outcome)
         {
             case DecisionOutcome.Allow:
@@ -67,7 +70,7 @@ internal sealed class ReviewHandler(
             ElevationId = decision.Window?.Id,
             Template = decision.Template?.Name,
             EvaluationError = evaluationError,
-            Degraded = decision.Degraded,
+            Degraded = degraded,
             Guardrail = decision.Guardrail?.Name,
             AuditGuardrails = decision.AuditGuardrails is { } audit ? Array.ConvertAll(audit, g => g.Name) : null,
             User = new DecisionUser(request.User, request.Uid, request.Groups, request.Extra),
@@ -77,7 +80,7 @@ internal sealed class ReviewHandler(
             TraceId = Activity.Current is { } activity ? activity.TraceId.ToHexString() : null,
         });
 
-        metrics.RecordDecision(outcome, decision.Template?.Name, decision.Degraded, elapsed.TotalSeconds);
+        metrics.RecordDecision(outcome, decision.Template?.Name, degraded, elapsed.TotalSeconds);
         if (decision.AuditGuardrails is { } hits)
         {
             foreach (var hit in hits)
@@ -95,9 +98,17 @@ internal sealed class ReviewHandler(
         return new ReviewAnswer(decisionId, decision.Outcome == DecisionOutcome.Allow, decision.Outcome == DecisionOutcome.Deny, reason, evaluationError);
     }
 
+    private static string? UnreachableError(UnreachableStores unreachable) => unreachable switch
+    {
+        UnreachableStores.None => null,
+        UnreachableStores.Postgres => "degraded: Postgres unreachable; answered from windows held in memory, confirmed fresh through the Redis feed",
+        UnreachableStores.Redis => "degraded: Redis unreachable; answered from windows held in memory, confirmed fresh from Postgres",
+        _ => "degraded: Postgres and Redis unreachable; answered from windows held in memory within the staleness bound",
+    };
+
     private string StalenessError()
     {
-        var confirmed = freshness.ConfirmedAt;
+        var confirmed = health.Freshness.ConfirmedAt;
         var since = confirmed is { } at ? DecisionReason.Rfc3339(at) : "start-up";
         return $"elevation windows not confirmed fresh since {since} (bound {windowOptions.Value.StalenessBound.TotalSeconds:0.###}s); Postgres and Redis unreachable or lagging";
     }

@@ -20,15 +20,21 @@ internal static partial class Log
     [LoggerMessage(4006, LogLevel.Warning, "Ignored a change feed message that did not parse or describe a valid window")]
     public static partial void BadFeedMessage(ILogger logger);
 
-    [LoggerMessage(4007, LogLevel.Warning, "Elevation windows are not confirmed fresh; granting stops until they are (degraded mode entered)")]
-    public static partial void DegradedEntered(ILogger logger);
+    [LoggerMessage(4007, LogLevel.Warning, "Degraded mode entered: {Problem}; granting from memory until {GrantingUntil}")]
+    public static partial void DegradedEntered(ILogger logger, string problem, string grantingUntil);
 
-    [LoggerMessage(4008, LogLevel.Information, "Elevation windows confirmed fresh: granting (degraded mode left)")]
-    public static partial void DegradedLeft(ILogger logger);
+    [LoggerMessage(4008, LogLevel.Information, "Degraded mode left after {Seconds:0.0} s: both stores answer and the window index is confirmed fresh")]
+    public static partial void DegradedLeft(ILogger logger, double seconds);
 
     [LoggerMessage(4009, LogLevel.Warning, "Subscribing to the change feed failed; retrying: {Problem}")]
     public static partial void SubscribeFailed(ILogger logger, string problem);
 
     [LoggerMessage(4010, LogLevel.Warning, "Window {WindowId} announced on the change feed could not be confirmed in Postgres; it waits for the next reconcile: {Problem}")]
     public static partial void GrantNotConfirmed(ILogger logger, Guid windowId, string problem);
+
+    [LoggerMessage(4011, LogLevel.Warning, "Granting stopped: elevation windows not confirmed fresh since {Since}; answering no opinion with an evaluation error until they are")]
+    public static partial void GrantingStopped(ILogger logger, string since);
+
+    [LoggerMessage(4012, LogLevel.Information, "Granting: elevation windows confirmed fresh")]
+    public static partial void GrantingResumed(ILogger logger);
 }

@@ -10,6 +10,7 @@ internal static class WindowExtensions
         services.AddSingleton<IValidateOptions<WindowOptions>, WindowOptionsValidator>();
         services.AddSingleton<ActiveWindowIndex>();
         services.AddSingleton<WindowFreshness>();
+        services.AddSingleton<ReplicaHealth>();
         services.AddSingleton<WindowWriter>();
         services.AddSingleton<WindowSynchronizer>();
         services.AddHostedService(sp => sp.GetRequiredService<WindowSynchronizer>());

@@ -23,6 +23,7 @@ namespace AuthzWebhook.Windows;
 internal sealed class WindowSynchronizer(
     ActiveWindowIndex index,
     WindowFreshness freshness,
+    ReplicaHealth health,
     PostgresWindowStore postgres,
     RedisWindowCache redisCache,
     IConnectionMultiplexer redis,
@@ -39,7 +40,6 @@ internal sealed class WindowSynchronizer(
     private long _epoch = 1;
     private long _liveEpoch;
     private long _syncedEpoch;
-    private bool _wasFresh;
 
     /// <summary>True once the index has been loaded from Postgres or Redis at least once.</summary>
     public bool IsLoaded { get; private set; }
@@ -124,7 +124,7 @@ internal sealed class WindowSynchronizer(
         using var timer = new PeriodicTimer(options.Value.HeartbeatInterval, timeProvider);
         do
         {
-            TrackDegraded();
+            health.Evaluate();
             try
             {
                 var now = timeProvider.GetUtcNow();
@@ -139,10 +139,12 @@ internal sealed class WindowSynchronizer(
                 var nonce = Guid.NewGuid();
                 _sentHeartbeats[nonce] = new SentHeartbeat(Interlocked.Read(ref _epoch), now);
                 await redisCache.PublishAsync(new FeedMessage(FeedMessage.HeartbeatKind, null, nonce, now), stoppingToken).ConfigureAwait(false);
+                health.Report(UnreachableStores.Redis, reachable: true);
             }
             catch (Exception ex) when (ex is RedisException or TimeoutException)
             {
                 // Redis down: freshness now rests on the Postgres reconcile alone.
+                health.Report(UnreachableStores.Redis, reachable: false);
             }
         }
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
@@ -159,12 +161,14 @@ internal sealed class WindowSynchronizer(
             var windows = await postgres.LoadUnexpiredAsync(startedAt, cancellationToken).ConfigureAwait(false);
             index.CompleteReload(windows);
             freshness.Confirm(startedAt);
+            health.Report(UnreachableStores.Postgres, reachable: true);
             Loaded("postgres", windows.Count, liveEpochAtStart);
             return true;
         }
         catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException && !cancellationToken.IsCancellationRequested)
         {
             Log.ReloadFailed(logger, "postgres", ex.Message);
+            health.Report(UnreachableStores.Postgres, reachable: false);
         }
 
         index.AbortReload();
@@ -183,12 +187,14 @@ internal sealed class WindowSynchronizer(
             }
 
             index.Prune(timeProvider.GetUtcNow());
+            health.Report(UnreachableStores.Redis, reachable: true);
             Loaded("redis", windows.Count, liveEpochAtStart);
             return true;
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
             Log.ReloadFailed(logger, "redis", ex.Message);
+            health.Report(UnreachableStores.Redis, reachable: false);
             return false;
         }
     }
@@ -208,7 +214,7 @@ internal sealed class WindowSynchronizer(
             Interlocked.Exchange(ref _syncedEpoch, liveEpochAtStart);
         }
 
-        TrackDegraded();
+        health.Evaluate();
     }
 
     private void OnMessage(RedisValue value)
@@ -270,6 +276,7 @@ internal sealed class WindowSynchronizer(
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
             {
                 Log.GrantNotConfirmed(logger, id, ex.Message);
+                health.Report(UnreachableStores.Postgres, reachable: false);
             }
         }
     }
@@ -284,7 +291,7 @@ internal sealed class WindowSynchronizer(
         if (Interlocked.Read(ref _syncedEpoch) == epoch)
         {
             freshness.ConfirmFromFeed(sentAt);
-            TrackDegraded();
+            health.Evaluate();
             return;
         }
 
@@ -302,6 +309,10 @@ internal sealed class WindowSynchronizer(
         // connection, and a needless reload costs far less than trusting a feed that dropped messages.
         Interlocked.Increment(ref _epoch);
         Log.FeedInterrupted(logger, e.ConnectionType.ToString(), e.FailureType.ToString());
+        if (e.FailureType != ConnectionFailureType.None)
+        {
+            health.Report(UnreachableStores.Redis, reachable: false);
+        }
     }
 
     private void TriggerReload()
@@ -318,25 +329,6 @@ internal sealed class WindowSynchronizer(
         }
         catch (ObjectDisposedException)
         {
-        }
-    }
-
-    private void TrackDegraded()
-    {
-        var fresh = freshness.IsFresh();
-        if (fresh == _wasFresh)
-        {
-            return;
-        }
-
-        _wasFresh = fresh;
-        if (fresh)
-        {
-            Log.DegradedLeft(logger);
-        }
-        else
-        {
-            Log.DegradedEntered(logger);
         }
     }
 

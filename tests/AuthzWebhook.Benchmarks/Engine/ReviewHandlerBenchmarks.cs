@@ -67,7 +67,7 @@ public class ReviewHandlerBenchmarks : IDisposable
         _handler = new ReviewHandler(
             new DecisionEngine(index, freshness),
             provider,
-            freshness,
+            new ReplicaHealth(freshness, time, windowOptions, metrics, NullLogger<ReplicaHealth>.Instance),
             _log,
             metrics,
             time,

@@ -3,7 +3,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using AuthzWebhook.IntegrationTests.Infrastructure;
-using AuthzWebhook.IntegrationTests.Notifications;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

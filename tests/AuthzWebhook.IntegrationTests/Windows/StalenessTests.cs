@@ -1,4 +1,6 @@
 using AuthzWebhook.IntegrationTests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using AuthzWebhook.Windows;
 using Npgsql;
 
@@ -77,12 +79,25 @@ public sealed class StalenessTests(TestServers servers) : IntegrationTest(server
     {
         var server = await StartBehindProxiesAsync();
 
+        var logs = new CapturedLogs();
+        server.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         (lost == "redis" ? _redisProxy : _postgresProxy).Cut();
         await Task.Delay(Bound * 2);
 
+        // Granting from memory, and saying so: degraded in the record, the store named in the evaluation error.
         var result = await server.ReviewAsync(Review);
         Assert.True(result.Allowed, result.Reason);
-        Assert.Null(result.EvaluationError);
+        Assert.Contains(lost == "redis" ? "Redis unreachable" : "Postgres unreachable", result.EvaluationError, StringComparison.Ordinal);
+        var record = await server.WaitForRecordAsync(result.DecisionId);
+        Assert.True(record.GetProperty("degraded").GetBoolean());
+        Assert.Contains(logs.Lines, line => line.Text.Contains("Degraded mode entered: " + (lost == "redis" ? "Redis" : "Postgres") + " unreachable", StringComparison.Ordinal));
+
+        (lost == "redis" ? _redisProxy : _postgresProxy).Restore();
+        await EventuallyAsync(async () => (await server.ReviewAsync(Review)).EvaluationError is null, TimeSpan.FromSeconds(15), "degraded mode to end once the store answers");
+        var after = await server.ReviewAsync(Review);
+        Assert.True(after.Allowed, after.Reason);
+        Assert.False((await server.WaitForRecordAsync(after.DecisionId)).GetProperty("degraded").GetBoolean());
+        Assert.Contains(logs.Lines, line => line.Text.Contains("Degraded mode left after", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -91,7 +106,7 @@ public sealed class StalenessTests(TestServers servers) : IntegrationTest(server
         var server = await StartBehindProxiesAsync();
         _postgresProxy.Cut();
         _redisProxy.Cut();
-        await EventuallyAsync(async () => (await server.ReviewAsync(Review)).EvaluationError is not null, TimeSpan.FromSeconds(10), "degraded mode");
+        await EventuallyAsync(async () => !(await server.ReviewAsync(Review)).Allowed, TimeSpan.FromSeconds(10), "granting to stop");
 
         _redisProxy.Restore();
 
@@ -124,7 +139,7 @@ public sealed class StalenessTests(TestServers servers) : IntegrationTest(server
         await Task.Delay(Bound + TimeSpan.FromSeconds(0.5));
         Assert.True((await server.ReviewAsync(Review)).Allowed, "heartbeats should carry it past the staleness bound");
 
-        await EventuallyAsync(async () => (await server.ReviewAsync(Review)).EvaluationError is not null, TimeSpan.FromSeconds(10), "degraded mode");
+        await EventuallyAsync(async () => !(await server.ReviewAsync(Review)).Allowed, TimeSpan.FromSeconds(10), "granting to stop");
 
         Assert.InRange(DateTime.UtcNow - cutAt, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(8));
     }
@@ -135,7 +150,7 @@ public sealed class StalenessTests(TestServers servers) : IntegrationTest(server
         var server = await StartBehindProxiesAsync();
         _postgresProxy.Cut();
         _redisProxy.Cut();
-        await EventuallyAsync(async () => (await server.ReviewAsync(Review)).EvaluationError is not null, TimeSpan.FromSeconds(10), "degraded mode");
+        await EventuallyAsync(async () => !(await server.ReviewAsync(Review)).Allowed, TimeSpan.FromSeconds(10), "granting to stop");
 
         var result = await server.ReviewAsync(Reviews.Resource("oidc:alice@example.com", ["oidc:sre"], "get", "secrets", "kube-system"));
 

@@ -24,6 +24,7 @@ public sealed class ReviewHandlerTests : IAsyncLifetime, IDisposable
     private PolicyProvider _policy = null!;
     private DecisionLog _log = null!;
     private ReviewHandler _handler = null!;
+    private ReplicaHealth _health = null!;
 
     private static readonly ReviewRequest AliceReadsLogs = AliceReadsLogsIn("payments");
 
@@ -49,7 +50,8 @@ public sealed class ReviewHandlerTests : IAsyncLifetime, IDisposable
         freshness.Confirm(Now);
         var metrics = new AuthzMetrics(_services.GetRequiredService<IMeterFactory>());
         _log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), metrics);
-        _handler = new ReviewHandler(new DecisionEngine(_windows, freshness), _policy, freshness, _log, metrics, _time, Options.Create(new InstanceOptions { InstanceName = "unit" }), windowOptions);
+        _health = new ReplicaHealth(freshness, _time, windowOptions, metrics, NullLogger<ReplicaHealth>.Instance);
+        _handler = new ReviewHandler(new DecisionEngine(_windows, freshness), _policy, _health, _log, metrics, _time, Options.Create(new InstanceOptions { InstanceName = "unit" }), windowOptions);
         _windows.Apply(ForUser("oidc:alice@example.com"));
     }
 
@@ -70,6 +72,44 @@ public sealed class ReviewHandlerTests : IAsyncLifetime, IDisposable
         Assert.True(_log.Reader.TryRead(out var record));
         Assert.Equal(answer.DecisionId, record.DecisionId);
         Assert.Equal("allow", record.Decision);
+    }
+
+    [Theory]
+    [InlineData("redis", "Redis unreachable")]
+    [InlineData("postgres", "Postgres unreachable")]
+    public void With_a_store_unreachable_but_windows_fresh_it_grants_from_memory_and_says_degraded(string lost, string said)
+    {
+        var store = lost == "redis" ? UnreachableStores.Redis : UnreachableStores.Postgres;
+        _health.Report(store, reachable: false);
+
+        var answer = _handler.Handle(AliceReadsLogs, _time.GetTimestamp());
+
+        Assert.True(answer.Allowed, answer.Reason);
+        Assert.Contains(said, answer.EvaluationError, StringComparison.Ordinal);
+        Assert.True(_log.Reader.TryRead(out var record));
+        Assert.True(record.Degraded);
+        Assert.Equal(answer.EvaluationError, record.EvaluationError);
+
+        _health.Report(store, reachable: true);
+        var recovered = _handler.Handle(AliceReadsLogs, _time.GetTimestamp());
+        Assert.Null(recovered.EvaluationError);
+        Assert.True(_log.Reader.TryRead(out var after));
+        Assert.False(after.Degraded);
+    }
+
+    [Fact]
+    public void Past_the_staleness_bound_it_never_grants_even_a_window_it_holds()
+    {
+        _health.Report(UnreachableStores.Postgres | UnreachableStores.Redis, reachable: false);
+        _time.Advance(new WindowOptions().StalenessBound + TimeSpan.FromTicks(1));
+
+        var answer = _handler.Handle(AliceReadsLogs, _time.GetTimestamp());
+
+        Assert.False(answer.Allowed);
+        Assert.False(answer.Denied);
+        Assert.Contains("not confirmed fresh", answer.EvaluationError, StringComparison.Ordinal);
+        Assert.True(_log.Reader.TryRead(out var record));
+        Assert.True(record.Degraded);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace AuthzWebhook.IntegrationTests.Notifications;
+namespace AuthzWebhook.IntegrationTests.Infrastructure;
 
 /// <summary>Every log line of a host, all categories and levels, with exceptions written out.</summary>
 internal sealed class CapturedLogs : ILoggerProvider
