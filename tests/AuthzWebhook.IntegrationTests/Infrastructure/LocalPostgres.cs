@@ -36,6 +36,19 @@ internal sealed class LocalPostgres : IDisposable
 
     public string AdminConnectionString { get; }
 
+    /// <summary>Creates an empty database and returns a pooled connection string for it with short timeouts, as fault tests need.</summary>
+    public string CreateDatabase(string name)
+    {
+        using (var connection = new NpgsqlConnection(AdminConnectionString))
+        {
+            connection.Open();
+            using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
+            command.ExecuteNonQuery();
+        }
+
+        return new NpgsqlConnectionStringBuilder(AdminConnectionString) { Database = name, Pooling = true, Timeout = 2, CommandTimeout = 2 }.ConnectionString;
+    }
+
     public void Stop() => ProcessRunner.RunAsPostgres(Path.Combine(_bin, "pg_ctl"), ["-D", _data, "-m", "fast", "-w", "stop"]);
 
     /// <summary>

@@ -63,8 +63,29 @@ internal sealed class LocalRedis : IDisposable
         }
     }
 
+    /// <summary>Kills the server outright (SIGKILL): no shutdown, connections reset, nothing saved.</summary>
+    public void Kill() => Signal("KILL");
+
+    /// <summary>Freezes the server (SIGSTOP): connections stay open and silent, as with a hung process or a long GC-like stall.</summary>
+    public void Pause() => Signal("STOP");
+
+    public void Resume() => Signal("CONT");
+
+    private void Signal(string signal) =>
+        ProcessRunner.Run("kill", ["-" + signal, File.ReadAllText(Path.Combine(_root, "redis.pid")).Trim()]);
+
     public void Dispose()
     {
+        try
+        {
+            // A paused server would not answer the shutdown below.
+            Resume();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException)
+        {
+            // Killed, or never started: nothing to wake.
+        }
+
         Stop();
         Directory.Delete(_root, recursive: true);
     }
