@@ -190,6 +190,16 @@ the same empty defaults).
   value: {{ $config.api.permitsPerMinute | int64 | quote }}
 - name: AuthzWebhook__Api__MaxBodyBytes
   value: {{ $config.api.maxBodyBytes | int64 | quote }}
+- name: AuthzWebhook__Api__PermitsPerMinutePerAddress
+  value: {{ $config.api.permitsPerMinutePerAddress | int64 | quote }}
+{{- range $i, $proxy := $config.api.trustedProxies }}
+- name: AuthzWebhook__Api__TrustedProxies__{{ $i }}
+  value: {{ $proxy | quote }}
+{{- end }}
+{{- range $i, $origin := $config.api.corsAllowedOrigins }}
+- name: AuthzWebhook__Api__Cors__AllowedOrigins__{{ $i }}
+  value: {{ $origin | quote }}
+{{- end }}
 {{- $oidcKeys := dict "Instance" "instance" "TenantId" "tenantId" "Authority" "authority"
       "MetadataAddress" "metadataAddress" "ClientId" "clientId" "Audience" "audience" }}
 {{- range $key, $name := $oidcKeys }}

@@ -7,7 +7,8 @@ namespace AuthzWebhook.Elevations;
 
 /// <summary>
 /// Per-user request budget on the API (by username after mapping, or by address for callers not yet signed in), so one
-/// script gone wrong cannot starve everyone else of the approval path during an incident.
+/// script gone wrong cannot starve everyone else of the approval path during an incident. Every request has passed the
+/// per-address budget (<see cref="ApiAddressLimits"/>) before it gets here.
 /// </summary>
 internal static class ApiRateLimits
 {
@@ -23,7 +24,7 @@ internal static class ApiRateLimits
                 var permits = context.RequestServices.GetRequiredService<IOptions<ApiOptions>>().Value.PermitsPerMinute;
                 var key = context.Items[CallerIdentity.Item] is CallerIdentity caller
                     ? "user:" + caller.Username
-                    : "address:" + context.Connection.RemoteIpAddress;
+                    : "address:" + ApiAddressLimits.PartitionOf(context.Connection.RemoteIpAddress);
                 return RateLimitPartition.GetFixedWindowLimiter(key, _ => new FixedWindowRateLimiterOptions
                 {
                     PermitLimit = permits,
@@ -31,17 +32,25 @@ internal static class ApiRateLimits
                     QueueLimit = 0,
                 });
             });
-            o.OnRejected = async (context, cancellationToken) =>
+            o.OnRejected = (context, _) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromMinutes(1);
-                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-                await ApiResults.Problem(new ApiError(
-                    StatusCodes.Status429TooManyRequests,
-                    "rate-limited",
-                    "Too many requests",
-                    $"This API allows a limited number of requests per minute for each user; retry after {(int)Math.Ceiling(retryAfter.TotalSeconds)} seconds.")).ExecuteAsync(context.HttpContext).ConfigureAwait(false);
+                return new ValueTask(RejectAsync(context.HttpContext, retryAfter, "This API allows a limited number of requests per minute for each user"));
             };
         });
+        services.AddSingleton<ApiAddressLimits>();
         return services;
+    }
+
+    /// <summary>A 429 with <c>Retry-After</c> in whole seconds, as problem details that say how long to wait.</summary>
+    public static Task RejectAsync(HttpContext context, TimeSpan retryAfter, string limit)
+    {
+        var seconds = (int)Math.Ceiling(retryAfter.TotalSeconds);
+        context.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        return ApiResults.Problem(new ApiError(
+            StatusCodes.Status429TooManyRequests,
+            "rate-limited",
+            "Too many requests",
+            $"{limit}; retry after {seconds} seconds.")).ExecuteAsync(context);
     }
 }

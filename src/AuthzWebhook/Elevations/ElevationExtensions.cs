@@ -19,6 +19,7 @@ internal static class ElevationExtensions
         services.TryAddSingleton<ElevationService>();
         services.AddHostedService<ElevationExpiryService>();
         services.AddApiRateLimits();
+        services.AddApiCors();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = ApiProblemDetails.Customize);
         services.AddExceptionHandler<StoreUnavailableHandler>();
         // Answers use the wire contract: source-generated types and UTC timestamps with a Z, as the decision records.

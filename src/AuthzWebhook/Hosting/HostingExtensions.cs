@@ -8,6 +8,7 @@ using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Storage.Redis;
 using AuthzWebhook.Webhook;
 using AuthzWebhook.Windows;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -51,6 +52,9 @@ internal static class HostingExtensions
 
         // stdout carries decision records only; every application log line goes to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        // The framework's request lines carry the full URL, query string included, where a careless client may put its
+        // token; no log level set in configuration brings them back (a rule added here wins over configuration's).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.InstanceName) && o.InstanceName.Length <= 253, "AuthzWebhook:InstanceName must be 1-253 characters.")
@@ -92,18 +96,33 @@ internal static class HostingExtensions
         app.UseRouting();
         app.UseMiddleware<ListenerIsolationMiddleware>();
 
-        // What only the REST API needs runs only on its listener: reviews on the webhook listener skip problem-details
-        // pages, authorization and rate limiting altogether. (An endpoint with authorization metadata reached any other
-        // way would fail with 500, never run unchecked; ListenerIsolationMiddleware answers 404 before that.)
+        // What only the REST API needs runs only on its listener: reviews on the webhook listener skip security headers,
+        // problem-details pages, CORS, authorization and rate limiting altogether. (An endpoint with authorization
+        // metadata reached any other way would fail with 500, never run unchecked; ListenerIsolationMiddleware answers
+        // 404 before that.)
         // No UseAuthentication: the API's authorization policy names the bearer scheme and authenticates only its own
         // endpoints, so no request outside them passes through token handling.
-        var apiPort = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value.Port;
-        app.UseWhen(context => context.Connection.LocalPort == apiPort, api =>
+        var api = app.Services.GetRequiredService<IOptions<ApiOptions>>().Value;
+        var addressLimits = app.Services.GetRequiredService<ApiAddressLimits>();
+        app.UseWhen(context => context.Connection.LocalPort == api.Port, branch =>
         {
-            api.UseExceptionHandler();
-            api.UseStatusCodePages();
-            api.UseAuthorization();
-            api.UseRateLimiter();
+            branch.UseApiSecurityHeaders();
+            if (api.TrustedProxies.Length > 0)
+            {
+                branch.UseForwardedHeaders(TrustedProxyHeaders(api.TrustedProxies));
+            }
+
+            branch.UseExceptionHandler();
+            // Before any token is looked at, and before CORS answers a preflight: both cost the caller nothing.
+            branch.Use(addressLimits.InvokeAsync);
+            if (api.Cors.Enabled)
+            {
+                branch.UseCors(ApiCors.Policy);
+            }
+
+            branch.UseStatusCodePages();
+            branch.UseAuthorization();
+            branch.UseRateLimiter();
         });
         app.MapWebhook();
         app.MapAuditSink();
@@ -111,6 +130,23 @@ internal static class HostingExtensions
         app.MapDecisionsApi();
         app.MapManagement();
         return app;
+    }
+
+    /// <summary>
+    /// The client address for the per-address limit comes from <c>X-Forwarded-For</c> only as far as the hops are trusted
+    /// proxies: read right to left, the first address that is not one of them is the client.
+    /// </summary>
+    private static ForwardedHeadersOptions TrustedProxyHeaders(string[] trustedProxies)
+    {
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = null };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in trustedProxies)
+        {
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(proxy));
+        }
+
+        return options;
     }
 
     /// <summary>

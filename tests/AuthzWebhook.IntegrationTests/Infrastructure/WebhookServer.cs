@@ -67,6 +67,7 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
             ["AuthzWebhook:Identity:IncidentToolGroups:0"] = "oidc:incident-tool",
             ["AuthzWebhook:Elevations:ExpiryCheckInterval"] = "00:00:00.200",
             ["AuthzWebhook:Api:PermitsPerMinute"] = "10000",
+            ["AuthzWebhook:Api:PermitsPerMinutePerAddress"] = "1000000",
             ["AuthzWebhook:Management:BindAddress"] = "127.0.0.1",
             ["AuthzWebhook:Management:Port"] = ManagementPort.ToString(CultureInfo.InvariantCulture),
             ["AuthzWebhook:Postgres:ConnectionString"] = postgres,

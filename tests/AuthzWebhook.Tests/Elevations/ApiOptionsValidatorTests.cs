@@ -19,6 +19,8 @@ public sealed class ApiOptionsValidatorTests
         {
             Valid(o => { o.Port = 1; o.PermitsPerMinute = 1; o.MaxBodyBytes = 1024; }),
             Valid(o => { o.Port = 65535; o.PermitsPerMinute = 100_000; o.MaxBodyBytes = 1024 * 1024; o.BindAddress = "::"; }),
+            Valid(o => { o.PermitsPerMinutePerAddress = 1; o.TrustedProxies = ["10.0.0.0/8", "192.0.2.1/32", "fd00::/8"]; }),
+            Valid(o => { o.PermitsPerMinutePerAddress = 1_000_000; o.Cors.AllowedOrigins = ["https://portal.example.com", "https://ops.example.com:8443"]; }),
         })
         {
             var result = new ApiOptionsValidator().Validate(null, options);
@@ -38,6 +40,16 @@ public sealed class ApiOptionsValidatorTests
         { "PermitsPerMinute=100001", "AuthzWebhook:Api:PermitsPerMinute must be 1-100000" },
         { "MaxBodyBytes=1023", "AuthzWebhook:Api:MaxBodyBytes must be between 1024 and 1048576" },
         { "MaxBodyBytes=1048577", "AuthzWebhook:Api:MaxBodyBytes must be between 1024 and 1048576" },
+        { "PermitsPerMinutePerAddress=0", "AuthzWebhook:Api:PermitsPerMinutePerAddress must be 1-1000000" },
+        { "TrustedProxies=10.0.0.1", "AuthzWebhook:Api:TrustedProxies:0 ('10.0.0.1') must be an address range in CIDR notation" },
+        { "TrustedProxies=proxy.local", "AuthzWebhook:Api:TrustedProxies:0 ('proxy.local') must be an address range in CIDR notation" },
+        { "AllowedOrigins=*", "AuthzWebhook:Api:Cors:AllowedOrigins:0 ('*') must not contain a wildcard" },
+        { "AllowedOrigins=https://*.example.com", "AuthzWebhook:Api:Cors:AllowedOrigins:0 ('https://*.example.com') must not contain a wildcard" },
+        { "AllowedOrigins=http://portal.example.com", "AuthzWebhook:Api:Cors:AllowedOrigins:0 ('http://portal.example.com') must be an https origin" },
+        { "AllowedOrigins=portal.example.com", "AuthzWebhook:Api:Cors:AllowedOrigins:0 ('portal.example.com') must be an https origin" },
+        { "AllowedOrigins=https://portal.example.com/", "must be only https://host[:port] in lower case, without a path or trailing slash" },
+        { "AllowedOrigins=https://Portal.example.com", "(here: https://portal.example.com)" },
+        { "AllowedOrigins=https://user@portal.example.com", "must be only https://host[:port]" },
     };
 
     [Theory]
@@ -58,6 +70,9 @@ public sealed class ApiOptionsValidatorTests
                 case "PermitsPerMinute=100001": o.PermitsPerMinute = 100_001; break;
                 case "MaxBodyBytes=1023": o.MaxBodyBytes = 1023; break;
                 case "MaxBodyBytes=1048577": o.MaxBodyBytes = 1024 * 1024 + 1; break;
+                case "PermitsPerMinutePerAddress=0": o.PermitsPerMinutePerAddress = 0; break;
+                case var proxies when proxies.StartsWith("TrustedProxies=", StringComparison.Ordinal): o.TrustedProxies = [proxies["TrustedProxies=".Length..]]; break;
+                case var origins when origins.StartsWith("AllowedOrigins=", StringComparison.Ordinal): o.Cors.AllowedOrigins = [origins["AllowedOrigins=".Length..]]; break;
                 default: throw new ArgumentOutOfRangeException(nameof(setting), setting, null);
             }
         });
