@@ -170,6 +170,22 @@ the same empty defaults).
   value: {{ printf "%s/client-ca/ca.crt" $dir }}
 - name: AuthzWebhook__Webhook__MaxBodyBytes
   value: {{ $config.webhook.maxBodyBytes | int64 | quote }}
+- name: AuthzWebhook__Webhook__MaxJsonDepth
+  value: {{ $config.webhook.maxJsonDepth | int64 | quote }}
+- name: AuthzWebhook__Webhook__MaxStringLength
+  value: {{ $config.webhook.maxStringLength | int64 | quote }}
+- name: AuthzWebhook__Webhook__MaxGroups
+  value: {{ $config.webhook.maxGroups | int64 | quote }}
+- name: AuthzWebhook__Webhook__MaxExtraKeys
+  value: {{ $config.webhook.maxExtraKeys | int64 | quote }}
+- name: AuthzWebhook__Webhook__MaxExtraValues
+  value: {{ $config.webhook.maxExtraValues | int64 | quote }}
+- name: AuthzWebhook__RequestLimits__MaxRequestHeadersTotalSize
+  value: {{ $config.requestLimits.maxRequestHeadersTotalSize | int64 | quote }}
+- name: AuthzWebhook__RequestLimits__MaxRequestHeaderCount
+  value: {{ $config.requestLimits.maxRequestHeaderCount | int64 | quote }}
+- name: AuthzWebhook__RequestLimits__MaxRequestLineSize
+  value: {{ $config.requestLimits.maxRequestLineSize | int64 | quote }}
 {{- range $i, $name := .Values.webhook.allowedClientNames }}
 - name: AuthzWebhook__Webhook__AllowedClientNames__{{ $i }}
   value: {{ $name | quote }}

@@ -45,7 +45,7 @@ internal static class AuditSinkApi
             body.Write(buffer, 0, read);
         }
 
-        if (!AuditEventListParser.TryParse(body.GetBuffer().AsMemory(0, (int)body.Length), options.Value.MaxEvents, out var events, out var error))
+        if (!AuditEventListParser.TryParse(body.GetBuffer().AsMemory(0, (int)body.Length), options.Value, out var events, out var error))
         {
             await WebhookApi.PlainAsync(context, StatusCodes.Status400BadRequest, error).ConfigureAwait(false);
             return;

@@ -16,12 +16,21 @@ internal sealed class ListenerSetup(
     IOptions<WebhookOptions> webhook,
     IOptions<ApiOptions> api,
     IOptions<ManagementOptions> management,
+    IOptions<RequestHeaderLimitsOptions> headerLimits,
     WebhookCertificates certificates,
     ApiCertificate apiCertificate) : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions kestrel)
     {
         kestrel.AddServerHeader = false;
+
+        // Stated here rather than left to Kestrel's defaults so that they are visible, configurable and the same on
+        // every listener. HTTP/2 gets the same bound per header as in total, so both protocols refuse the same requests.
+        var limits = headerLimits.Value;
+        kestrel.Limits.MaxRequestHeadersTotalSize = limits.MaxRequestHeadersTotalSize;
+        kestrel.Limits.MaxRequestHeaderCount = limits.MaxRequestHeaderCount;
+        kestrel.Limits.MaxRequestLineSize = limits.MaxRequestLineSize;
+        kestrel.Limits.Http2.MaxRequestHeaderFieldSize = limits.MaxRequestHeadersTotalSize;
         var w = webhook.Value;
         var a = api.Value;
         var m = management.Value;

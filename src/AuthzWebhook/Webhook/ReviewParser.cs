@@ -17,16 +17,18 @@ internal static class ReviewParser
     // Shared and never written to: most reviews carry no extra, and this one costs no allocation.
     private static readonly Dictionary<string, string[]> NoExtra = new(StringComparer.Ordinal);
 
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 32, CommentHandling = JsonCommentHandling.Disallow };
+    public static bool TryParse(ReadOnlySequence<byte> body, out string apiVersion, out ReviewRequest? request, out string error) =>
+        TryParse(body, ReviewLimits.Default, out apiVersion, out request, out error);
 
-    public static bool TryParse(ReadOnlySequence<byte> body, out string apiVersion, out ReviewRequest? request, out string error)
+    public static bool TryParse(ReadOnlySequence<byte> body, ReviewLimits limits, out string apiVersion, out ReviewRequest? request, out string error)
     {
         apiVersion = V1;
         request = null;
         SubjectAccessReviewDto? dto;
         try
         {
-            var reader = new Utf8JsonReader(body, ReaderOptions);
+            // The reader enforces the nesting limit as it goes; unknown fields are skipped, never materialised.
+            var reader = new Utf8JsonReader(body, limits.ReaderOptions);
             dto = JsonSerializer.Deserialize(ref reader, AuthzJsonContext.Default.SubjectAccessReviewDto);
             if (reader.Read())
             {
@@ -48,14 +50,14 @@ internal static class ReviewParser
 
         if (dto.ApiVersion is not (V1 or V1Beta1))
         {
-            error = $"apiVersion must be '{V1}' or '{V1Beta1}', got '{dto.ApiVersion}'";
+            error = $"apiVersion must be '{V1}' or '{V1Beta1}', got '{Echo(dto.ApiVersion)}'";
             return false;
         }
 
         apiVersion = dto.ApiVersion;
         if (dto.Kind != Kind)
         {
-            error = $"kind must be '{Kind}', got '{dto.Kind}'";
+            error = $"kind must be '{Kind}', got '{Echo(dto.Kind)}'";
             return false;
         }
 
@@ -76,6 +78,12 @@ internal static class ReviewParser
         if (Array.IndexOf(groups, null) >= 0)
         {
             error = $"spec.{(apiVersion == V1 ? "groups" : "group")} must not contain null";
+            return false;
+        }
+
+        if (OverLimit(spec, groups, apiVersion == V1 ? "groups" : "group", limits) is { } overLimit)
+        {
+            error = overLimit;
             return false;
         }
 
@@ -131,6 +139,115 @@ internal static class ReviewParser
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// The first field over a limit, or null. Runs over the strings the deserializer has just made (the body cap bounds
+    /// them), so it costs a length comparison and a vectorised NUL search per field and allocates only to say what is wrong.
+    /// </summary>
+    private static string? OverLimit(SubjectAccessReviewSpecDto spec, string[] groups, string groupsField, ReviewLimits limits)
+    {
+        var max = limits.MaxStringLength;
+        if (!Fits(spec.User, max))
+        {
+            return Unfit(spec.User!, "spec.user", max);
+        }
+
+        if (!Fits(spec.Uid, max))
+        {
+            return Unfit(spec.Uid!, "spec.uid", max);
+        }
+
+        if (groups.Length > limits.MaxGroups)
+        {
+            return $"spec.{groupsField} has {groups.Length} entries, more than the {limits.MaxGroups} accepted (AuthzWebhook:Webhook:MaxGroups)";
+        }
+
+        for (var i = 0; i < groups.Length; i++)
+        {
+            if (!Fits(groups[i], max))
+            {
+                return Unfit(groups[i], $"spec.{groupsField}[{i}]", max);
+            }
+        }
+
+        if (spec.Extra is { } extra)
+        {
+            if (extra.Count > limits.MaxExtraKeys)
+            {
+                return $"spec.extra has {extra.Count} keys, more than the {limits.MaxExtraKeys} accepted (AuthzWebhook:Webhook:MaxExtraKeys)";
+            }
+
+            foreach (var (key, values) in extra)
+            {
+                if (!Fits(key, max))
+                {
+                    return Unfit(key, "a spec.extra key", max);
+                }
+
+                if (values is null)
+                {
+                    continue;
+                }
+
+                if (values.Length > limits.MaxExtraValues)
+                {
+                    return $"spec.extra['{Echo(key)}'] has {values.Length} values, more than the {limits.MaxExtraValues} accepted (AuthzWebhook:Webhook:MaxExtraValues)";
+                }
+
+                foreach (var value in values)
+                {
+                    if (!Fits(value, max))
+                    {
+                        return Unfit(value!, $"spec.extra['{Echo(key)}']", max);
+                    }
+                }
+            }
+        }
+
+        if (spec.ResourceAttributes is { } ra)
+        {
+            return !Fits(ra.Namespace, max) ? Unfit(ra.Namespace!, "spec.resourceAttributes.namespace", max)
+                : !Fits(ra.Verb, max) ? Unfit(ra.Verb!, "spec.resourceAttributes.verb", max)
+                : !Fits(ra.Group, max) ? Unfit(ra.Group!, "spec.resourceAttributes.group", max)
+                : !Fits(ra.Version, max) ? Unfit(ra.Version!, "spec.resourceAttributes.version", max)
+                : !Fits(ra.Resource, max) ? Unfit(ra.Resource!, "spec.resourceAttributes.resource", max)
+                : !Fits(ra.Subresource, max) ? Unfit(ra.Subresource!, "spec.resourceAttributes.subresource", max)
+                : !Fits(ra.Name, max) ? Unfit(ra.Name!, "spec.resourceAttributes.name", max)
+                : null;
+        }
+
+        var nra = spec.NonResourceAttributes!;
+        return !Fits(nra.Path, max) ? Unfit(nra.Path!, "spec.nonResourceAttributes.path", max)
+            : !Fits(nra.Verb, max) ? Unfit(nra.Verb!, "spec.nonResourceAttributes.verb", max)
+            : null;
+    }
+
+    // NUL is refused because Postgres text cannot hold it: the decision record of such a review could never be stored,
+    // and the store, which keeps records in order, would retry it ahead of every later record. No Kubernetes name,
+    // user or group contains one.
+    private static bool Fits(string? value, int maxLength) => value is null || (value.Length <= maxLength && !value.Contains('\0', StringComparison.Ordinal));
+
+    private static string Unfit(string value, string field, int maxLength) => value.Length > maxLength
+        ? $"{field} is {value.Length} characters long, more than the {maxLength} accepted (AuthzWebhook:Webhook:MaxStringLength)"
+        : $"{field} contains a NUL character (U+0000), which no Kubernetes name or identity holds";
+
+    /// <summary>A short, printable prefix of a value for an error message: the message goes to the API server's log.</summary>
+    private static string Echo(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+        {
+            return string.Empty;
+        }
+
+        var prefix = value.Length <= 64 ? value : value[..64] + "…";
+        return string.Create(prefix.Length, prefix, static (span, text) =>
+        {
+            for (var i = 0; i < span.Length; i++)
+            {
+                span[i] = char.IsControl(text[i]) || char.GetUnicodeCategory(text[i]) == System.Globalization.UnicodeCategory.Format ? '\uFFFD' : text[i];
+            }
+        });
     }
 
     private static string FirstSentence(string message)

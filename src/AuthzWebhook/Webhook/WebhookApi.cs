@@ -15,14 +15,15 @@ internal static class WebhookApi
         var handler = new Lazy<ReviewHandler>(services.GetRequiredService<ReviewHandler>);
         var timeProvider = new Lazy<TimeProvider>(services.GetRequiredService<TimeProvider>);
         var maxBytes = new Lazy<int>(() => services.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxBodyBytes);
-        app.MapPost("/authorize", context => AuthorizeAsync(context, handler.Value, timeProvider.Value, maxBytes.Value))
+        var limits = new Lazy<ReviewLimits>(() => new ReviewLimits(services.GetRequiredService<IOptions<WebhookOptions>>().Value));
+        app.MapPost("/authorize", context => AuthorizeAsync(context, handler.Value, timeProvider.Value, maxBytes.Value, limits.Value))
             .WithMetadata(new ListenerMetadata(ListenerKind.Webhook))
             .WithName("Authorize")
             .ExcludeFromDescription();
         return app;
     }
 
-    private static async Task AuthorizeAsync(HttpContext context, ReviewHandler handler, TimeProvider timeProvider, int maxBytes)
+    private static async Task AuthorizeAsync(HttpContext context, ReviewHandler handler, TimeProvider timeProvider, int maxBytes, ReviewLimits limits)
     {
         var startedAt = timeProvider.GetTimestamp();
 
@@ -53,7 +54,7 @@ internal static class WebhookApi
             reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
         }
 
-        var parsed = ReviewParser.TryParse(read.Buffer, out var apiVersion, out var request, out var error);
+        var parsed = ReviewParser.TryParse(read.Buffer, limits, out var apiVersion, out var request, out var error);
         reader.AdvanceTo(read.Buffer.End);
         if (!parsed)
         {

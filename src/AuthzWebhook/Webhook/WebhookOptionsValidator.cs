@@ -36,6 +36,32 @@ internal sealed class WebhookOptionsValidator(IHostEnvironment environment) : IV
             failures.Add("AuthzWebhook:Webhook:MaxBodyBytes must be between 1024 and 16777216 (default 65536).");
         }
 
+        // The lower bounds keep every review a real API server sends acceptable: 7 levels of nesting, 253-character names.
+        if (options.MaxJsonDepth is < 8 or > 64)
+        {
+            failures.Add("AuthzWebhook:Webhook:MaxJsonDepth must be between 8 and 64 (default 16).");
+        }
+
+        if (options.MaxStringLength is < 253 or > 65536)
+        {
+            failures.Add("AuthzWebhook:Webhook:MaxStringLength must be between 253 (the longest Kubernetes name) and 65536 (default 1024).");
+        }
+
+        if (options.MaxGroups is < 1 or > 65536)
+        {
+            failures.Add("AuthzWebhook:Webhook:MaxGroups must be between 1 and 65536 (default 512).");
+        }
+
+        if (options.MaxExtraKeys is < 1 or > 4096)
+        {
+            failures.Add("AuthzWebhook:Webhook:MaxExtraKeys must be between 1 and 4096 (default 64).");
+        }
+
+        if (options.MaxExtraValues is < 1 or > 65536)
+        {
+            failures.Add("AuthzWebhook:Webhook:MaxExtraValues must be between 1 and 65536 (default 256).");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
