@@ -31,20 +31,18 @@ internal static class TelemetryExtensions
         // Which exporters exist is decided now, from the raw settings; ValidateOnStart reports bad values before anything
         // is exported.
         var settings = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new TelemetryOptions();
-        var serviceName = configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } fromEnvironment ? fromEnvironment : settings.ServiceName;
+        var serviceName = configuration["OTEL_SERVICE_NAME"] is { Length: > 0 } fromEnvironment ? fromEnvironment
+            : string.IsNullOrWhiteSpace(settings.ServiceName) ? new TelemetryOptions().ServiceName : settings.ServiceName;
         var instance = configuration[$"{InstanceOptions.Section}:{nameof(InstanceOptions.InstanceName)}"] is { Length: > 0 } name ? name : Environment.MachineName;
 
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName, serviceInstanceId: instance))
             .WithTracing(tracing => tracing
-                // A caller's sampled flag (the API server's traceparent) decides for its requests; this service decides
-                // only for traces that start here.
-                .SetSampler(sp =>
-                {
-                    var options = sp.GetRequiredService<IOptions<TelemetryOptions>>().Value;
-                    return new ParentBasedSampler(new RequestSampler(options.TraceSampleRatio, options.ApiTraceSampleRatio));
-                })
-                .AddAspNetCoreInstrumentation(o => o.Filter = context => !RequestSampler.IsProbe(context.Request.Path.Value))
+                // A caller's sampled flag (the API server's traceparent) decides for its requests; the ratio decides only
+                // for traces that start here. One ratio for reviews and REST calls alike: ASP.NET Core samples a request
+                // before its path is known.
+                .SetSampler(sp => new ParentBasedSampler(new TraceIdRatioBasedSampler(sp.GetRequiredService<IOptions<TelemetryOptions>>().Value.TraceSampleRatio)))
+                .AddAspNetCoreInstrumentation(o => o.Filter = context => !IsProbe(context.Request.Path.Value))
                 .AddNpgsql()
                 .AddSource(RedisTracing.SourceName))
             .WithMetrics(metrics =>
@@ -82,6 +80,9 @@ internal static class TelemetryExtensions
 
         return app;
     }
+
+    /// <summary>Requests never traced: kubelet probes and Prometheus scrapes, many a minute and all alike.</summary>
+    public static bool IsProbe(string? path) => path is "/healthz" or "/readyz" or MetricsPath;
 
     public static bool TryParseEndpoint(string value, out Uri endpoint) =>
         Uri.TryCreate(value, UriKind.Absolute, out endpoint!) && (endpoint.Scheme == Uri.UriSchemeHttp || endpoint.Scheme == Uri.UriSchemeHttps);

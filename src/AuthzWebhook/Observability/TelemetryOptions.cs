@@ -9,14 +9,11 @@ internal sealed class TelemetryOptions
     public string ServiceName { get; set; } = "authz-webhook";
 
     /// <summary>
-    /// Share of reviews (and of background store work) that start a trace of their own, 0 to 1. A review whose caller
-    /// sent a <c>traceparent</c> follows the caller's sampled flag instead. Low by default: reviews come at API-server
-    /// rate, and the decision records already describe every one of them.
+    /// Share of traces that start here (reviews, REST calls, background store work), 0 to 1. A request whose caller sent
+    /// a <c>traceparent</c> follows the caller's sampled flag instead. Low by default: reviews come at API-server rate,
+    /// and the decision records already describe every one of them.
     /// </summary>
     public double TraceSampleRatio { get; set; } = 0.01;
-
-    /// <summary>Share of REST API requests that start a trace of their own, 0 to 1; people call it, so all by default.</summary>
-    public double ApiTraceSampleRatio { get; set; } = 1.0;
 
     /// <summary>OTLP collector address; when empty, <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> decides; when both are empty, nothing is exported over OTLP.</summary>
     public string? OtlpEndpoint { get; set; }

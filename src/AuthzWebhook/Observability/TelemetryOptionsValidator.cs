@@ -14,12 +14,7 @@ internal sealed class TelemetryOptionsValidator : IValidateOptions<TelemetryOpti
 
         if (options.TraceSampleRatio is not (>= 0 and <= 1))
         {
-            failures.Add("AuthzWebhook:Telemetry:TraceSampleRatio must be between 0 and 1, e.g. 0.01 for one review in a hundred.");
-        }
-
-        if (options.ApiTraceSampleRatio is not (>= 0 and <= 1))
-        {
-            failures.Add("AuthzWebhook:Telemetry:ApiTraceSampleRatio must be between 0 and 1 (default 1: every REST API request).");
+            failures.Add("AuthzWebhook:Telemetry:TraceSampleRatio must be between 0 and 1, e.g. 0.01 for one trace in a hundred (default).");
         }
 
         if (!string.IsNullOrWhiteSpace(options.OtlpEndpoint) && !TelemetryExtensions.TryParseEndpoint(options.OtlpEndpoint, out _))
