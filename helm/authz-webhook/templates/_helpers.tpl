@@ -293,6 +293,18 @@ the same empty defaults).
   value: {{ $config.decisionStore.retentionDays | int64 | quote }}
 - name: AuthzWebhook__DecisionStore__MaintenanceInterval
   value: {{ $config.decisionStore.maintenanceInterval | quote }}
+- name: AuthzWebhook__Telemetry__ServiceName
+  value: {{ $config.telemetry.serviceName | quote }}
+- name: AuthzWebhook__Telemetry__TraceSampleRatio
+  value: {{ $config.telemetry.traceSampleRatio | toString | quote }}
+{{- with $config.telemetry.otlpEndpoint }}
+- name: AuthzWebhook__Telemetry__OtlpEndpoint
+  value: {{ . | quote }}
+{{- end }}
+- name: AuthzWebhook__Telemetry__OtlpProtocol
+  value: {{ $config.telemetry.otlpProtocol | quote }}
+- name: AuthzWebhook__Telemetry__PrometheusEnabled
+  value: {{ $config.telemetry.prometheusEnabled | quote }}
 {{- include "authz-webhook.notificationEnv" . }}
 {{- end }}
 

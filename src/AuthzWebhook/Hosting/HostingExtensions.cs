@@ -3,6 +3,7 @@ using AuthzWebhook.Decisions;
 using AuthzWebhook.Elevations;
 using AuthzWebhook.Identity;
 using AuthzWebhook.Notifications;
+using AuthzWebhook.Observability;
 using AuthzWebhook.Policy;
 using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Storage.Redis;
@@ -70,7 +71,8 @@ internal static class HostingExtensions
             .AddWindows()
             .AddWebhook()
             .AddIdentity(builder.Configuration)
-            .AddElevations();
+            .AddElevations()
+            .AddTelemetry(builder.Configuration);
         return builder;
     }
 

@@ -1,10 +1,14 @@
+using AuthzWebhook.Observability;
 using AuthzWebhook.Policy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using AuthzWebhook.Windows;
 
 namespace AuthzWebhook.Hosting;
 
-/// <summary>Probes on the management listener. They say whether to route traffic here, never anything about decisions.</summary>
+/// <summary>
+/// The management listener: probes that say whether to route traffic here, and metrics; never anything about
+/// individual decisions.
+/// </summary>
 internal static class ManagementApi
 {
     public static IEndpointRouteBuilder MapManagement(this IEndpointRouteBuilder app)
@@ -12,6 +16,7 @@ internal static class ManagementApi
         var management = new ListenerMetadata(ListenerKind.Management);
         app.MapGet("/healthz", () => TypedResults.Text("ok\n")).WithMetadata(management).ExcludeFromDescription();
         app.MapGet("/readyz", Ready).WithMetadata(management).ExcludeFromDescription();
+        app.MapMetrics(management);
         return app;
     }
 

@@ -16,6 +16,7 @@ internal sealed class AuthzMetrics
     private readonly Counter<long> _elevationTransitions;
     private readonly Counter<long> _recordsStored;
     private readonly Counter<long> _recordsNotStored;
+    private readonly Histogram<double> _windowChangeLag;
     private readonly Meter _meter;
 
     public AuthzMetrics(IMeterFactory meterFactory)
@@ -29,7 +30,13 @@ internal sealed class AuthzMetrics
             "authz.decision.duration",
             "s",
             "Time from receiving a review to having its answer.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05, 0.1] });
+            // Decisions take tens of microseconds: the default buckets (5 ms and up) would put every one in the first.
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.00005, 0.0001, 0.00025, 0.0005, 0.00075, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1] });
+        _windowChangeLag = meter.CreateHistogram<double>(
+            "authz.window_change.lag",
+            "s",
+            "Time from a window change's publication on the Redis change feed to its application on this replica, by where it was applied from (feed: a narrowing change such as a revocation, at once; postgres: a change that could grant, after it was re-read from Postgres).",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30] });
         _recordsDropped = meter.CreateCounter<long>("authz.decision_records.dropped", "{record}", "Decision records dropped because the writer fell behind.");
         _auditGuardrailHits = meter.CreateCounter<long>("authz.guardrail.audit_hits", "{hit}", "Requests an audit-mode guardrail would have denied.");
         _notificationsDelivered = meter.CreateCounter<long>("authz.notifications.delivered", "{notification}", "Notifications delivered, by receiver and event.");
@@ -66,6 +73,17 @@ internal sealed class AuthzMetrics
 
     public void RecordStoreDropped() => _recordsNotStored.Add(1);
 
+    /// <summary>
+    /// A window change applied <paramref name="seconds"/> after it was published. The publish time is the publishing
+    /// replica's clock, so clock skew between replicas shows here too; a negative difference counts as zero.
+    /// </summary>
+    public void RecordWindowChangeLag(double seconds, string appliedFrom) =>
+        _windowChangeLag.Record(Math.Max(0, seconds), new KeyValuePair<string, object?>("applied_from", appliedFrom));
+
+    /// <summary>Publishes the number of windows this replica can grant from (not revoked; some may have expired since the last prune).</summary>
+    public void ObserveActiveWindows(Func<int> count) =>
+        _meter.CreateObservableGauge("authz.windows.active", count, "{window}", "Elevation windows in this replica's index, not revoked.");
+
     /// <summary>Publishes the number of decision records not yet in Postgres (memory and spool).</summary>
     public void ObserveStoreBacklog(Func<long> backlog) =>
         _meter.CreateObservableGauge("authz.decision_records.backlog", backlog, "{record}", "Decision records waiting to be stored in Postgres (in memory and spooled).");
@@ -73,16 +91,16 @@ internal sealed class AuthzMetrics
     /// <summary>Publishes whether the replica is degraded, for how long in all, and which stores answer.</summary>
     public void ObserveReplicaHealth(Windows.ReplicaHealth health)
     {
-        _meter.CreateObservableGauge("authz.degraded", () => health.IsDegraded ? 1 : 0, "{replica}", "1 while this replica is in degraded mode (a store unreachable or its windows not confirmed fresh).");
+        _meter.CreateObservableGauge("authz.degraded", () => health.IsDegraded ? 1 : 0, unit: null, description: "1 while this replica is in degraded mode (a store unreachable or its windows not confirmed fresh).");
         _meter.CreateObservableCounter("authz.degraded.time", () => health.DegradedTime.TotalSeconds, "s", "Time this replica has spent in degraded mode since start-up.");
         _meter.CreateObservableGauge(
-            "authz.store.reachable",
+            "authz.store.up",
             () => new[]
             {
                 new Measurement<int>(health.Unreachable.HasFlag(Windows.UnreachableStores.Postgres) ? 0 : 1, new KeyValuePair<string, object?>("store", "postgres")),
                 new Measurement<int>(health.Unreachable.HasFlag(Windows.UnreachableStores.Redis) ? 0 : 1, new KeyValuePair<string, object?>("store", "redis")),
             },
-            "{store}",
-            "1 when the store answered this replica's last request to it, 0 when it did not.");
+            unit: null,
+            description: "1 when the store answered this replica's last request to it (Postgres: window reloads and confirmations; Redis: heartbeats, reloads and the connection), else 0.");
     }
 }

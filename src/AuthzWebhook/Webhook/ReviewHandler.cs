@@ -77,7 +77,9 @@ internal sealed class ReviewHandler(
             Request = DecisionRequest.From(request),
             LatencyMicroseconds = (long)elapsed.TotalMicroseconds,
             Instance = _instanceName,
-            TraceId = Activity.Current is { } activity ? activity.TraceId.ToHexString() : null,
+            // Only a recorded trace can be looked up; an unsampled request still has an activity (ASP.NET Core makes one
+            // for log scopes) whose id leads nowhere, and formatting it would cost a string per review.
+            TraceId = Activity.Current is { Recorded: true } activity ? activity.TraceId.ToHexString() : null,
         });
 
         metrics.RecordDecision(outcome, decision.Template?.Name, degraded, elapsed.TotalSeconds);

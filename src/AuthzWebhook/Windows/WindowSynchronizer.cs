@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
+using AuthzWebhook.Observability;
 using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Storage.Redis;
 using Microsoft.Extensions.Options;
@@ -29,13 +30,15 @@ internal sealed class WindowSynchronizer(
     IConnectionMultiplexer redis,
     TimeProvider timeProvider,
     IOptions<WindowOptions> options,
+    AuthzMetrics metrics,
     ILogger<WindowSynchronizer> logger) : BackgroundService
 {
     private readonly ConcurrentDictionary<Guid, SentHeartbeat> _sentHeartbeats = new();
 
     // Windows announced on the feed that must be read from Postgres before they count: one reader, bounded, so a flood
     // of announcements cannot exhaust the connection pool (an overflow falls back to a full reload).
-    private readonly Channel<Guid> _toConfirm = Channel.CreateBounded<Guid>(new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+    // Each with its publish time, for the propagation lag metric.
+    private readonly Channel<(Guid Id, DateTimeOffset? SentAt)> _toConfirm = Channel.CreateBounded<(Guid, DateTimeOffset?)>(new BoundedChannelOptions(1024) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly SemaphoreSlim _reloadNow = new(0, 1);
     private long _epoch = 1;
     private long _liveEpoch;
@@ -225,9 +228,12 @@ internal sealed class WindowSynchronizer(
             case { Kind: FeedMessage.WindowKind, Window: { } payload } when payload.ToWindow() is { } window:
                 if (OnlyNarrows(window, index.Find(window.Id)))
                 {
-                    index.Apply(window);
+                    if (index.Apply(window))
+                    {
+                        RecordLag(message.SentAt, "feed");
+                    }
                 }
-                else if (!_toConfirm.Writer.TryWrite(window.Id))
+                else if (!_toConfirm.Writer.TryWrite((window.Id, message.SentAt)))
                 {
                     TriggerReload();
                 }
@@ -264,13 +270,13 @@ internal sealed class WindowSynchronizer(
     /// <summary>A change that could grant is taken from Postgres, never from the message; if Postgres cannot say, it waits for the next reconcile.</summary>
     private async Task ConfirmLoopAsync(CancellationToken stoppingToken)
     {
-        await foreach (var id in _toConfirm.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        await foreach (var (id, sentAt) in _toConfirm.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             try
             {
-                if (await postgres.GetAsync(id, stoppingToken).ConfigureAwait(false) is { } confirmed)
+                if (await postgres.GetAsync(id, stoppingToken).ConfigureAwait(false) is { } confirmed && index.Apply(confirmed))
                 {
-                    index.Apply(confirmed);
+                    RecordLag(sentAt, "postgres");
                 }
             }
             catch (Exception ex) when (ex is NpgsqlException or TimeoutException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
@@ -278,6 +284,15 @@ internal sealed class WindowSynchronizer(
                 Log.GrantNotConfirmed(logger, id, ex.Message);
                 health.Report(UnreachableStores.Postgres, reachable: false);
             }
+        }
+    }
+
+    /// <summary>The feed message's publish time is the publisher's word, but it only feeds a metric, never a decision.</summary>
+    private void RecordLag(DateTimeOffset? sentAt, string appliedFrom)
+    {
+        if (sentAt is { } at)
+        {
+            metrics.RecordWindowChangeLag((timeProvider.GetUtcNow() - at).TotalSeconds, appliedFrom);
         }
     }
 

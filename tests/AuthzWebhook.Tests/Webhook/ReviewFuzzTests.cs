@@ -47,7 +47,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime, 
         freshness.Confirm(Now);
         var metrics = new AuthzMetrics(_services.GetRequiredService<IMeterFactory>());
         _log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), metrics);
-        _handler = new ReviewHandler(new DecisionEngine(_windows, freshness), _policy, freshness, _log, metrics, _time, Options.Create(new InstanceOptions { InstanceName = "fuzz" }), windowOptions);
+        _handler = new ReviewHandler(new DecisionEngine(_windows, freshness), _policy, new ReplicaHealth(freshness, _time, windowOptions, metrics, NullLogger<ReplicaHealth>.Instance), _log, metrics, _time, Options.Create(new InstanceOptions { InstanceName = "fuzz" }), windowOptions);
         _windows.Apply(ForUser(WindowUser));
         _windows.Apply(ForUser(WindowUser, template: "break-glass-admin", namespaces: []));
         _windows.Apply(ForGroup(WindowGroup));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.Hosting;
@@ -127,6 +128,20 @@ public sealed class ReviewHandlerTests : IAsyncLifetime, IDisposable
         Assert.StartsWith($"decision {answer.DecisionId}", answer.Reason, StringComparison.Ordinal);
         Assert.NotNull(answer.EvaluationError);
         Assert.Equal(1, _log.Dropped);
+    }
+
+    [Theory]
+    [InlineData(ActivityTraceFlags.Recorded, true)]
+    [InlineData(ActivityTraceFlags.None, false)]
+    public void The_record_names_the_trace_only_when_it_is_recorded(ActivityTraceFlags flags, bool named)
+    {
+        var traceId = ActivityTraceId.CreateRandom();
+        using var activity = new Activity("review").SetParentId(traceId, ActivitySpanId.CreateRandom(), flags).Start();
+
+        _handler.Handle(AliceReadsLogs, _time.GetTimestamp());
+
+        Assert.True(_log.Reader.TryRead(out var record));
+        Assert.Equal(named ? traceId.ToHexString() : null, record.TraceId);
     }
 
     private sealed class TestEnvironment : IHostEnvironment

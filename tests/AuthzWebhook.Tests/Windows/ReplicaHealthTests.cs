@@ -109,8 +109,8 @@ public sealed class ReplicaHealthTests : IDisposable
 
         Assert.Equal(1, seen["authz.degraded"]);
         Assert.Equal(4, seen["authz.degraded.time"]);
-        Assert.Equal(0, seen["authz.store.reachable/postgres"]);
-        Assert.Equal(1, seen["authz.store.reachable/redis"]);
+        Assert.Equal(0, seen["authz.store.up/postgres"]);
+        Assert.Equal(1, seen["authz.store.up/redis"]);
     }
 
     private void Fresh()

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using AuthzWebhook.Hosting;
+using AuthzWebhook.Observability;
 using AuthzWebhook.Windows;
 using Microsoft.Extensions.Options;
 using StackExchange.Redis;
@@ -23,6 +24,7 @@ internal sealed class RedisWindowCache(IConnectionMultiplexer redis, IOptions<Re
 
     public async Task StoreAndPublishAsync(ElevationWindow window, CancellationToken cancellationToken)
     {
+        using var activity = RedisTracing.Start("store_and_publish_window");
         var db = redis.GetDatabase();
         var now = timeProvider.GetUtcNow();
         var payload = WindowPayload.From(window);
@@ -52,6 +54,7 @@ internal sealed class RedisWindowCache(IConnectionMultiplexer redis, IOptions<Re
     /// <summary>Every unexpired window Redis holds, revoked ones included; entries that do not parse are skipped.</summary>
     public async Task<IReadOnlyList<ElevationWindow>> LoadUnexpiredAsync(CancellationToken cancellationToken)
     {
+        using var activity = RedisTracing.Start("load_windows");
         var db = redis.GetDatabase();
         var now = timeProvider.GetUtcNow().ToUnixTimeMilliseconds();
         var ids = await db.SortedSetRangeByScoreAsync(IndexKey, now, double.PositiveInfinity, Exclude.Start).WaitAsync(cancellationToken).ConfigureAwait(false);
