@@ -112,6 +112,8 @@ public sealed class NotificationReplicaTests(TestServers servers) : Notification
         var retired = await RowAsync("retired");
         Assert.Equal("receiver is not configured under AuthzWebhook:Notifications:Receivers", retired.LastError);
         Assert.Equal(0, retired.Attempts);
+        // The row is marked failed before the counter moves: wait for the count rather than race it.
+        await EventuallyAsync(() => Task.FromResult(failures.Measurements.Count > 0), TimeSpan.FromSeconds(5), "the failure counted");
         Assert.Equal([("retired", "requested")], failures.Measurements);
         Assert.Contains(Logs.Lines, l => l.EventId == 6004 && l.Text.Contains("retired", StringComparison.Ordinal));
     }

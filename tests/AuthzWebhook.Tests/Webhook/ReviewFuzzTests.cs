@@ -1,20 +1,9 @@
 using System.Buffers;
-using System.Diagnostics.Metrics;
 using System.Text;
 using System.Text.Json;
-using AuthzWebhook.Decisions;
 using AuthzWebhook.Hosting;
-using AuthzWebhook.Observability;
-using AuthzWebhook.Policy;
 using AuthzWebhook.TestSupport;
 using AuthzWebhook.Webhook;
-using AuthzWebhook.Windows;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 using static AuthzWebhook.Tests.Windows.TestWindows;
 
@@ -25,41 +14,22 @@ namespace AuthzWebhook.Tests.Webhook;
 /// record and the answer. Windows are active, but only for a user and a group that no seed body names and no mutation
 /// writes, so an allow can only be a bug: the seed bodies themselves are checked to be no-opinion first.
 /// </summary>
-public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime, IDisposable
+public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string WindowUser = "oidc:alice@example.com";
     private const string WindowGroup = "oidc:window-holders";
 
-    private readonly FakeTimeProvider _time = new(Now);
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly ActiveWindowIndex _windows = new();
-    private PolicyProvider _policy = null!;
-    private DecisionLog _log = null!;
-    private ReviewHandler _handler = null!;
+    private ReviewHandlerRig _rig = null!;
 
     public async Task InitializeAsync()
     {
-        var policyOptions = Options.Create(new PolicyOptions { Path = Path.Combine(AppContext.BaseDirectory, "policy", "development.yaml") });
-        _policy = new PolicyProvider(policyOptions, new TestEnvironment(), _time, NullLogger<PolicyProvider>.Instance);
-        await _policy.StartAsync(CancellationToken.None);
-        var windowOptions = Options.Create(new WindowOptions());
-        var freshness = new WindowFreshness(_time, windowOptions);
-        freshness.Confirm(Now);
-        var metrics = new AuthzMetrics(_services.GetRequiredService<IMeterFactory>());
-        _log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), metrics);
-        _handler = new ReviewHandler(new DecisionEngine(_windows, freshness), _policy, new ReplicaHealth(freshness, _time, windowOptions, metrics, NullLogger<ReplicaHealth>.Instance), _log, metrics, _time, Options.Create(new InstanceOptions { InstanceName = "fuzz" }), windowOptions);
-        _windows.Apply(ForUser(WindowUser));
-        _windows.Apply(ForUser(WindowUser, template: "break-glass-admin", namespaces: []));
-        _windows.Apply(ForGroup(WindowGroup));
+        _rig = await ReviewHandlerRig.StartAsync("fuzz");
+        _rig.Windows.Apply(ForUser(WindowUser));
+        _rig.Windows.Apply(ForUser(WindowUser, template: "break-glass-admin", namespaces: []));
+        _rig.Windows.Apply(ForGroup(WindowGroup));
     }
 
-    public Task DisposeAsync() => _policy.StopAsync(CancellationToken.None);
-
-    public void Dispose()
-    {
-        _policy.Dispose();
-        _services.Dispose();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public void Mutated_and_random_review_bodies_never_crash_and_are_never_allowed()
@@ -71,7 +41,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime, 
         foreach (var body in bodies)
         {
             Assert.True(ReviewParser.TryParse(new ReadOnlySequence<byte>(body), out _, out var request, out var error), error);
-            Assert.False(_handler.Handle(request!, _time.GetTimestamp()).Allowed, Encoding.UTF8.GetString(body));
+            Assert.False(_rig.Handler.Handle(request!, _rig.Time.GetTimestamp()).Allowed, Encoding.UTF8.GetString(body));
             Drain();
         }
 
@@ -99,7 +69,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime, 
                 }
 
                 parsed++;
-                var answer = _handler.Handle(request!, _time.GetTimestamp());
+                var answer = _rig.Handler.Handle(request!, _rig.Time.GetTimestamp());
                 if (answer.Allowed)
                 {
                     failures.Add(Describe(i, how, input, $"ALLOWED: {answer.Reason}"));
@@ -115,7 +85,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime, 
                     }
                 }
 
-                while (_log.Reader.TryRead(out var record))
+                while (_rig.Log.Reader.TryRead(out var record))
                 {
                     recordSink.SetLength(0);
                     JsonSerializer.Serialize(recordWriter, record, AuthzJsonContext.Default.DecisionRecord);
@@ -138,7 +108,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime, 
 
     private void Drain()
     {
-        while (_log.Reader.TryRead(out _))
+        while (_rig.Log.Reader.TryRead(out _))
         {
         }
     }
@@ -166,14 +136,4 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime, 
     private static string Describe(int iteration, string how, byte[] input, string what) =>
         $"input {iteration} ({how}): {what}\n  body (base64): {Convert.ToBase64String(input.AsSpan(0, Math.Min(input.Length, 4096)))}";
 
-    private sealed class TestEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Test";
-
-        public string ApplicationName { get; set; } = "AuthzWebhook.Tests";
-
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
-    }
 }

@@ -1,31 +1,14 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
 using AuthzWebhook.Decisions;
-using AuthzWebhook.Hosting;
-using AuthzWebhook.Observability;
-using AuthzWebhook.Policy;
-using AuthzWebhook.Webhook;
 using AuthzWebhook.Windows;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.FileProviders;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
-using Microsoft.Extensions.Time.Testing;
 using static AuthzWebhook.Tests.Windows.TestWindows;
 
 namespace AuthzWebhook.Tests.Webhook;
 
 /// <summary>An allow is only ever given with its decision record (invariant 5): when the record cannot be kept, no allow.</summary>
-public sealed class ReviewHandlerTests : IAsyncLifetime, IDisposable
+public sealed class ReviewHandlerTests : IAsyncLifetime
 {
-    private readonly FakeTimeProvider _time = new(Now);
-    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-    private readonly ActiveWindowIndex _windows = new();
-    private PolicyProvider _policy = null!;
-    private DecisionLog _log = null!;
-    private ReviewHandler _handler = null!;
-    private ReplicaHealth _health = null!;
+    private ReviewHandlerRig _rig = null!;
 
     private static readonly ReviewRequest AliceReadsLogs = AliceReadsLogsIn("payments");
 
@@ -43,34 +26,19 @@ public sealed class ReviewHandlerTests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        var policyOptions = Options.Create(new PolicyOptions { Path = Path.Combine(AppContext.BaseDirectory, "policy", "development.yaml") });
-        _policy = new PolicyProvider(policyOptions, new TestEnvironment(), _time, NullLogger<PolicyProvider>.Instance);
-        await _policy.StartAsync(CancellationToken.None);
-        var windowOptions = Options.Create(new WindowOptions());
-        var freshness = new WindowFreshness(_time, windowOptions);
-        freshness.Confirm(Now);
-        var metrics = new AuthzMetrics(_services.GetRequiredService<IMeterFactory>());
-        _log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), metrics);
-        _health = new ReplicaHealth(freshness, _time, windowOptions, metrics, NullLogger<ReplicaHealth>.Instance);
-        _handler = new ReviewHandler(new DecisionEngine(_windows, freshness), _policy, _health, _log, metrics, _time, Options.Create(new InstanceOptions { InstanceName = "unit" }), windowOptions);
-        _windows.Apply(ForUser("oidc:alice@example.com"));
+        _rig = await ReviewHandlerRig.StartAsync("unit");
+        _rig.Windows.Apply(ForUser("oidc:alice@example.com"));
     }
 
-    public Task DisposeAsync() => _policy.StopAsync(CancellationToken.None);
-
-    public void Dispose()
-    {
-        _policy.Dispose();
-        _services.Dispose();
-    }
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
     public void An_allow_is_given_with_its_record()
     {
-        var answer = _handler.Handle(AliceReadsLogs, _time.GetTimestamp());
+        var answer = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
 
         Assert.True(answer.Allowed, answer.Reason);
-        Assert.True(_log.Reader.TryRead(out var record));
+        Assert.True(_rig.Log.Reader.TryRead(out var record));
         Assert.Equal(answer.DecisionId, record.DecisionId);
         Assert.Equal("allow", record.Decision);
     }
@@ -81,53 +49,53 @@ public sealed class ReviewHandlerTests : IAsyncLifetime, IDisposable
     public void With_a_store_unreachable_but_windows_fresh_it_grants_from_memory_and_says_degraded(string lost, string said)
     {
         var store = lost == "redis" ? UnreachableStores.Redis : UnreachableStores.Postgres;
-        _health.Report(store, reachable: false);
+        _rig.Health.Report(store, reachable: false);
 
-        var answer = _handler.Handle(AliceReadsLogs, _time.GetTimestamp());
+        var answer = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
 
         Assert.True(answer.Allowed, answer.Reason);
         Assert.Contains(said, answer.EvaluationError, StringComparison.Ordinal);
-        Assert.True(_log.Reader.TryRead(out var record));
+        Assert.True(_rig.Log.Reader.TryRead(out var record));
         Assert.True(record.Degraded);
         Assert.Equal(answer.EvaluationError, record.EvaluationError);
 
-        _health.Report(store, reachable: true);
-        var recovered = _handler.Handle(AliceReadsLogs, _time.GetTimestamp());
+        _rig.Health.Report(store, reachable: true);
+        var recovered = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
         Assert.Null(recovered.EvaluationError);
-        Assert.True(_log.Reader.TryRead(out var after));
+        Assert.True(_rig.Log.Reader.TryRead(out var after));
         Assert.False(after.Degraded);
     }
 
     [Fact]
     public void Past_the_staleness_bound_it_never_grants_even_a_window_it_holds()
     {
-        _health.Report(UnreachableStores.Postgres | UnreachableStores.Redis, reachable: false);
-        _time.Advance(new WindowOptions().StalenessBound + TimeSpan.FromTicks(1));
+        _rig.Health.Report(UnreachableStores.Postgres | UnreachableStores.Redis, reachable: false);
+        _rig.Time.Advance(new WindowOptions().StalenessBound + TimeSpan.FromTicks(1));
 
-        var answer = _handler.Handle(AliceReadsLogs, _time.GetTimestamp());
+        var answer = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
 
         Assert.False(answer.Allowed);
         Assert.False(answer.Denied);
         Assert.Contains("not confirmed fresh", answer.EvaluationError, StringComparison.Ordinal);
-        Assert.True(_log.Reader.TryRead(out var record));
+        Assert.True(_rig.Log.Reader.TryRead(out var record));
         Assert.True(record.Degraded);
     }
 
     [Fact]
     public void With_the_record_buffer_full_an_allow_is_withheld()
     {
-        while (_log.Backlog < 1024)
+        while (_rig.Log.Backlog < 1024)
         {
-            _handler.Handle(AliceReadsLogsIn("elsewhere"), _time.GetTimestamp());
+            _rig.Handler.Handle(AliceReadsLogsIn("elsewhere"), _rig.Time.GetTimestamp());
         }
 
-        var answer = _handler.Handle(AliceReadsLogs, _time.GetTimestamp());
+        var answer = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
 
         Assert.False(answer.Allowed);
         Assert.False(answer.Denied);
         Assert.StartsWith($"decision {answer.DecisionId}", answer.Reason, StringComparison.Ordinal);
         Assert.NotNull(answer.EvaluationError);
-        Assert.Equal(1, _log.Dropped);
+        Assert.Equal(1, _rig.Log.Dropped);
     }
 
     [Theory]
@@ -138,20 +106,10 @@ public sealed class ReviewHandlerTests : IAsyncLifetime, IDisposable
         var traceId = ActivityTraceId.CreateRandom();
         using var activity = new Activity("review").SetParentId(traceId, ActivitySpanId.CreateRandom(), flags).Start();
 
-        _handler.Handle(AliceReadsLogs, _time.GetTimestamp());
+        _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
 
-        Assert.True(_log.Reader.TryRead(out var record));
+        Assert.True(_rig.Log.Reader.TryRead(out var record));
         Assert.Equal(named ? traceId.ToHexString() : null, record.TraceId);
     }
 
-    private sealed class TestEnvironment : IHostEnvironment
-    {
-        public string EnvironmentName { get; set; } = "Test";
-
-        public string ApplicationName { get; set; } = "AuthzWebhook.Tests";
-
-        public string ContentRootPath { get; set; } = AppContext.BaseDirectory;
-
-        public IFileProvider ContentRootFileProvider { get; set; } = new NullFileProvider();
-    }
 }
