@@ -279,6 +279,8 @@ the same empty defaults).
   value: {{ $config.decisionLog.output | quote }}
 - name: AuthzWebhook__DecisionLog__Capacity
   value: {{ $config.decisionLog.capacity | int64 | quote }}
+- name: AuthzWebhook__DecisionLog__WriteTimeout
+  value: {{ $config.decisionLog.writeTimeout | quote }}
 - name: AuthzWebhook__DecisionStore__Enabled
   value: {{ $config.decisionStore.enabled | quote }}
 - name: AuthzWebhook__DecisionStore__BatchSize

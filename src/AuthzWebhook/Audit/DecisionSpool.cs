@@ -6,23 +6,35 @@ using AuthzWebhook.Hosting;
 namespace AuthzWebhook.Audit;
 
 /// <summary>
-/// An append-only file of records Postgres has not taken yet, one <c>run TAB record-json</c> line each, and beside it
+/// An append-only file of every record on its way to Postgres, one <c>run TAB record-json</c> line each, and beside it
 /// the offset up to which they have been stored. It survives a restart; a crash between storing a batch and saving
 /// the offset only makes a batch be sent twice, which the store ignores (records are keyed by decision id).
-/// Appends are buffered and made durable by <see cref="Flush"/>, once per batch the writer handles: flushing to disk
-/// per record would cap the spool at a few thousand records a second. Used by one writer thread and one delivering
-/// thread under <see cref="DecisionStoreQueue"/>'s lock.
+/// Appends are buffered and handed to the operating system by <see cref="Flush"/>, once per batch the writer handles
+/// (enough for a killed process), and put on disk by <see cref="SyncToDisk"/> about once a second, off the request
+/// path (for a lost machine). The file starts afresh whenever everything in it is stored, and is compacted when a
+/// long stored prefix has built up under steady load. Used by one writer thread and one delivering thread under
+/// <see cref="DecisionStoreQueue"/>'s lock.
 /// </summary>
 internal sealed class DecisionSpool : IDisposable
 {
+    /// <summary>Bytes a line takes beside the record's own: the run in 32 hex digits, a tab and the line end.</summary>
+    private const int LineOverhead = 34;
+
+    /// <summary>A stored prefix this long is cut off the file, once what follows it is short enough to copy cheaply.</summary>
+    public const long CompactAfter = 64L * 1024 * 1024;
+
     private readonly string _path;
     private readonly string _offsetPath;
+    private readonly long _compactAfter;
     private long _delivered;
     private FileStream? _appender;
+    private Guid _prefixRun;
+    private byte[] _prefix = [];
 
-    public DecisionSpool(string path)
+    public DecisionSpool(string path, long compactAfter = CompactAfter)
     {
         _path = path;
+        _compactAfter = compactAfter;
         _offsetPath = path + ".offset";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _delivered = File.Exists(_offsetPath) && long.TryParse(File.ReadAllText(_offsetPath), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
@@ -33,25 +45,50 @@ internal sealed class DecisionSpool : IDisposable
     /// <summary>Records in the file not yet stored.</summary>
     public long Pending { get; private set; }
 
-    public void Append(IEnumerable<PendingDecision> records, bool flush)
+    public void Append(PendingDecision record)
     {
         _appender ??= new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 256 * 1024);
-        foreach (var record in records)
+        if (record.Run != _prefixRun)
         {
-            _appender.Write(Encoding.ASCII.GetBytes(record.Run.ToString("N") + "\t"));
-            _appender.Write(record.Line);
-            _appender.WriteByte((byte)'\n');
-            Pending++;
+            // One run per process: its prefix is formatted once, not once per record.
+            _prefixRun = record.Run;
+            _prefix = System.Text.Encoding.ASCII.GetBytes(record.Run.ToString("N") + "\t");
         }
 
-        if (flush)
+        _appender.Write(_prefix);
+        _appender.Write(record.Line);
+        _appender.WriteByte((byte)'\n');
+        Pending++;
+    }
+
+    /// <summary>Hands what was appended to the operating system: a killed process loses none of it from here on.</summary>
+    public void Flush() => _appender?.Flush(flushToDisk: false);
+
+    /// <summary>Puts the file on disk. Through a handle of its own, so that the writer appending meanwhile is not held up.</summary>
+    public void SyncToDisk()
+    {
+        try
         {
-            Flush();
+            using var handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            RandomAccess.FlushToDisk(handle);
+        }
+        catch (FileNotFoundException)
+        {
+            // Everything stored and the file removed: nothing to sync.
         }
     }
 
-    /// <summary>Puts what was appended on disk: this is what a restart reads back.</summary>
-    public void Flush() => _appender?.Flush(flushToDisk: true);
+    /// <summary>The file offset just after <paramref name="records"/>, the oldest not yet stored.</summary>
+    public long EndOf(IReadOnlyList<PendingDecision> records)
+    {
+        var end = _delivered;
+        foreach (var record in records)
+        {
+            end += record.Line.Length + LineOverhead;
+        }
+
+        return end;
+    }
 
     public void Dispose() => CloseAppender();
 
@@ -98,7 +135,8 @@ internal sealed class DecisionSpool : IDisposable
         _delivered = end;
         Pending = Math.Max(0, Pending - count);
         _appender?.Flush(flushToDisk: false);
-        if (!File.Exists(_path) || _delivered >= new FileInfo(_path).Length)
+        var length = File.Exists(_path) ? new FileInfo(_path).Length : 0;
+        if (_delivered >= length)
         {
             // Closed first: an append stream left open would go on writing into the deleted file.
             CloseAppender();
@@ -109,7 +147,35 @@ internal sealed class DecisionSpool : IDisposable
             return;
         }
 
+        if (_delivered >= _compactAfter && length - _delivered <= _compactAfter / 8)
+        {
+            Compact();
+            return;
+        }
+
         File.WriteAllText(_offsetPath, _delivered.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// Replaces the file with what is not yet stored. The copy is on disk before the offset is reset and it replaces
+    /// the original: a crash between the two makes the next start send the old file again from its beginning, which
+    /// the store ignores (records keyed by decision id); never does an offset point into the wrong file.
+    /// </summary>
+    private void Compact()
+    {
+        CloseAppender();
+        var copy = _path + ".compact";
+        using (var source = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
+        using (var target = new FileStream(copy, FileMode.Create, FileAccess.Write, FileShare.None))
+        {
+            source.Seek(_delivered, SeekOrigin.Begin);
+            source.CopyTo(target);
+            target.Flush(flushToDisk: true);
+        }
+
+        File.WriteAllText(_offsetPath, "0");
+        File.Move(copy, _path, overwrite: true);
+        _delivered = 0;
     }
 
     private static PendingDecision? Parse(string line)

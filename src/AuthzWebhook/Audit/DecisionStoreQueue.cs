@@ -3,9 +3,11 @@ using Microsoft.Extensions.Options;
 namespace AuthzWebhook.Audit;
 
 /// <summary>
-/// Records on their way to Postgres, in write order: in memory while there is room, then in the spool file. Once
-/// anything is spooled, everything after it is spooled too until the spool is drained, so records reach Postgres in
-/// the order they were written; a spool left by an earlier run is older than anything new and goes first.
+/// Records on their way to Postgres, in write order. Every record is appended to the spool file as it is written
+/// (write-ahead: a killed process loses none of them), and the newest are also kept in memory so that the usual
+/// batch goes to Postgres without reading the file back. The memory copy is used only while it holds exactly the
+/// records not yet stored; once it overflows (a long outage) or after a restart with a spool left over, batches
+/// are read from the file until it is drained, and memory takes over again.
 /// </summary>
 internal sealed class DecisionStoreQueue : IDisposable
 {
@@ -14,39 +16,48 @@ internal sealed class DecisionStoreQueue : IDisposable
     private readonly DecisionSpool _spool;
     private readonly int _capacity;
     private readonly SemaphoreSlim _signal = new(0);
-    private bool _spooling;
+    private bool _memoryComplete;
 
     public DecisionStoreQueue(IOptions<DecisionStoreOptions> options)
+        : this(options, DecisionSpool.CompactAfter)
     {
-        _capacity = options.Value.MemoryCapacity;
-        _spool = new DecisionSpool(options.Value.SpoolPath);
-        _spooling = _spool.Pending > 0;
     }
 
-    /// <summary>Records not yet stored, in memory and spooled.</summary>
+    /// <summary>With the spool compacted after <paramref name="compactAfter"/> stored bytes (tests use a small figure).</summary>
+    internal DecisionStoreQueue(IOptions<DecisionStoreOptions> options, long compactAfter)
+    {
+        _capacity = options.Value.MemoryCapacity;
+        _spool = new DecisionSpool(options.Value.SpoolPath, compactAfter);
+        _memoryComplete = _spool.Pending == 0;
+    }
+
+    /// <summary>Records not yet stored (all of them are in the spool).</summary>
     public long Backlog
     {
         get
         {
             lock (_lock)
             {
-                return _memory.Count + _spool.Pending;
+                return _spool.Pending;
             }
         }
     }
 
+    /// <summary>Appends the record to the spool (buffered until <see cref="Flush"/>), and to memory while it has room.</summary>
     public void Enqueue(PendingDecision record)
     {
         lock (_lock)
         {
-            if (_spooling || _memory.Count >= _capacity)
-            {
-                _spooling = true;
-                _spool.Append([record], flush: false);
-            }
-            else
+            _spool.Append(record);
+            if (_memoryComplete && _memory.Count < _capacity)
             {
                 _memory.Enqueue(record);
+            }
+            else if (_memoryComplete)
+            {
+                // Full: from here on the file is the only complete copy; memory is freed and rebuilt once it is drained.
+                _memoryComplete = false;
+                _memory.Clear();
             }
         }
 
@@ -58,9 +69,10 @@ internal sealed class DecisionStoreQueue : IDisposable
     {
         lock (_lock)
         {
-            if (_memory.Count > 0)
+            if (_memoryComplete)
             {
-                return new StoreBatch([.. _memory.Take(max)], FromSpool: false, SpoolEnd: 0);
+                var records = _memory.Take(max).ToList();
+                return new StoreBatch(records, FromSpool: false, _spool.EndOf(records));
             }
 
             if (_spool.Pending > 0)
@@ -77,22 +89,22 @@ internal sealed class DecisionStoreQueue : IDisposable
     {
         lock (_lock)
         {
-            if (batch.FromSpool)
-            {
-                _spool.Acknowledge(batch.SpoolEnd, batch.Records.Count);
-                _spooling = _spool.Pending > 0 || _memory.Count > 0;
-            }
-            else
+            _spool.Acknowledge(batch.SpoolEnd, batch.Records.Count);
+            if (!batch.FromSpool)
             {
                 for (var i = 0; i < batch.Records.Count; i++)
                 {
                     _memory.Dequeue();
                 }
             }
+            else if (_spool.Pending == 0)
+            {
+                _memoryComplete = true;
+            }
         }
     }
 
-    /// <summary>Makes the records spooled since the last call durable; the writer calls it once per batch it handles.</summary>
+    /// <summary>Hands what was appended to the operating system: from then on a killed process loses none of it. Once per writer batch.</summary>
     public void Flush()
     {
         lock (_lock)
@@ -101,31 +113,18 @@ internal sealed class DecisionStoreQueue : IDisposable
         }
     }
 
+    /// <summary>Puts the spool on disk, so that it also survives the machine; called off the request path, about once a second.</summary>
+    public void SyncToDisk() => _spool.SyncToDisk();
+
     /// <summary>Waits until something is queued, or the timeout passes.</summary>
     public Task<bool> WaitAsync(TimeSpan timeout, CancellationToken cancellationToken) => _signal.WaitAsync(timeout, cancellationToken);
-
-    /// <summary>At shutdown: what is still in memory goes to disk, ahead of anything spooled after it, so a restart delivers it.</summary>
-    public void SpoolMemory()
-    {
-        lock (_lock)
-        {
-            if (_memory.Count == 0)
-            {
-                return;
-            }
-
-            var remaining = _spool.Read(int.MaxValue).Records;
-            var ordered = _memory.Concat(remaining).ToList();
-            _spool.Acknowledge(long.MaxValue, (int)_spool.Pending);
-            _spool.Append(ordered, flush: true);
-            _memory.Clear();
-            _spooling = true;
-        }
-    }
 
     public void Dispose()
     {
         _signal.Dispose();
-        _spool.Dispose();
+        lock (_lock)
+        {
+            _spool.Dispose();
+        }
     }
 }

@@ -4,8 +4,9 @@ namespace AuthzWebhook.Audit;
 
 /// <summary>
 /// Delivers queued decision records to Postgres in batches, in order. While Postgres is unreachable it retries the
-/// same batch with growing pauses (the queue keeps everything, in memory and then on disk) and says so once when the
-/// outage starts and once when it ends. On shutdown it delivers what it can, then spools the rest.
+/// same batch with growing pauses (the spool keeps everything) and says so once when the outage starts and once when
+/// it ends. About once a second it puts the spool on disk, off the request path. On shutdown it delivers what it can
+/// in a few seconds; the rest waits in the spool for the next start.
 /// </summary>
 internal sealed class DecisionStoreWriter(
     DecisionStoreQueue queue,
@@ -16,6 +17,7 @@ internal sealed class DecisionStoreWriter(
 {
     private static readonly TimeSpan Idle = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan ShutdownFlush = TimeSpan.FromSeconds(5);
+    private const long SyncIntervalMilliseconds = 1000;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -36,14 +38,14 @@ internal sealed class DecisionStoreWriter(
         catch (OperationCanceledException)
         {
         }
-#pragma warning disable CA1031 // Whatever stops delivery now, what is left must reach the spool.
+#pragma warning disable CA1031 // Whatever stops delivery now, what is left is in the spool for the next start.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
             Log.StoreFlushFailed(logger, ex);
         }
 
-        queue.SpoolMemory();
+        queue.SyncToDisk();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -56,8 +58,16 @@ internal sealed class DecisionStoreWriter(
         metrics.ObserveStoreBacklog(() => queue.Backlog);
         var pause = TimeSpan.FromSeconds(1);
         var failing = false;
+        // An interval on the monotonic clock, not a time of day: TimeProvider stays for what expiry and tests depend on.
+        var synced = Environment.TickCount64;
         while (!stoppingToken.IsCancellationRequested)
         {
+            if (Environment.TickCount64 - synced >= SyncIntervalMilliseconds)
+            {
+                queue.SyncToDisk();
+                synced = Environment.TickCount64;
+            }
+
             try
             {
                 if (!await DeliverOnceAsync(stoppingToken).ConfigureAwait(false))

@@ -20,6 +20,7 @@ internal sealed class DecisionLogWriter(
     Observability.AuthzMetrics metrics,
     ILogger<DecisionLogWriter> logger) : BackgroundService
 {
+    private const int BatchSize = 512;
     private static readonly byte[] NewLine = "\n"u8.ToArray();
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -45,7 +46,10 @@ internal sealed class DecisionLogWriter(
             // Not cancelled by stoppingToken: the channel completes on shutdown and the loop ends once it is drained.
             while (await reader.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
             {
-                while (reader.TryRead(out var record))
+                // A bounded batch, then flush and release the reviews waiting on it: under load a batch never ends
+                // on its own, and every review in it waits for the flush.
+                var count = 0;
+                while (count < BatchSize && reader.TryRead(out var record))
                 {
                     var chained = chainer.Chain(record);
                     JsonSerializer.Serialize(json, chained, AuthzJsonContext.Default.DecisionRecord);
@@ -59,6 +63,7 @@ internal sealed class DecisionLogWriter(
                     }
 
                     line.ResetWrittenCount();
+                    count++;
                 }
 
                 await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
@@ -66,11 +71,14 @@ internal sealed class DecisionLogWriter(
                 {
                     FlushStore(store);
                 }
+
+                log.MarkWritten(count);
             }
         }
         catch (IOException ex)
         {
             Log.DecisionOutputFailed(logger, ex);
+            log.MarkFailed();
             throw;
         }
     }

@@ -1,4 +1,4 @@
 namespace AuthzWebhook.Webhook;
 
-/// <summary>What goes back to the API server for one review.</summary>
-internal readonly record struct ReviewAnswer(Guid DecisionId, bool Allowed, bool Denied, string Reason, string? EvaluationError);
+/// <summary>What goes back to the API server for one review, and the ticket of its record in the decision log (0: none).</summary>
+internal readonly record struct ReviewAnswer(Guid DecisionId, bool Allowed, bool Denied, string Reason, string? EvaluationError, long RecordTicket = 0);

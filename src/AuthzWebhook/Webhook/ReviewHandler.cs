@@ -20,7 +20,8 @@ internal sealed class ReviewHandler(
     AuthzMetrics metrics,
     TimeProvider timeProvider,
     IOptions<InstanceOptions> instance,
-    IOptions<WindowOptions> windowOptions)
+    IOptions<WindowOptions> windowOptions,
+    IOptions<DecisionLogOptions> logOptions)
 {
     private const string UnrecordedError = "decision records are not being written fast enough (buffer full); allows are withheld until they are";
 
@@ -61,26 +62,28 @@ internal sealed class ReviewHandler(
             _ => "no_opinion",
         };
 
-        var recorded = log.Write(new DecisionRecord
-        {
-            Time = DecisionReason.Rfc3339Micro(now),
-            DecisionId = decisionId,
-            Decision = outcome,
-            Reason = reason,
-            ElevationId = decision.Window?.Id,
-            Template = decision.Template?.Name,
-            EvaluationError = evaluationError,
-            Degraded = degraded,
-            Guardrail = decision.Guardrail?.Name,
-            AuditGuardrails = decision.AuditGuardrails is { } audit ? Array.ConvertAll(audit, g => g.Name) : null,
-            User = new DecisionUser(request.User, request.Uid, request.Groups, request.Extra),
-            Request = DecisionRequest.From(request),
-            LatencyMicroseconds = (long)elapsed.TotalMicroseconds,
-            Instance = _instanceName,
-            // Only a recorded trace can be looked up; an unsampled request still has an activity (ASP.NET Core makes one
-            // for log scopes) whose id leads nowhere, and formatting it would cost a string per review.
-            TraceId = Activity.Current is { Recorded: true } activity ? activity.TraceId.ToHexString() : null,
-        });
+        var recorded = log.Write(
+            new DecisionRecord
+            {
+                Time = DecisionReason.Rfc3339Micro(now),
+                DecisionId = decisionId,
+                Decision = outcome,
+                Reason = reason,
+                ElevationId = decision.Window?.Id,
+                Template = decision.Template?.Name,
+                EvaluationError = evaluationError,
+                Degraded = degraded,
+                Guardrail = decision.Guardrail?.Name,
+                AuditGuardrails = decision.AuditGuardrails is { } audit ? Array.ConvertAll(audit, g => g.Name) : null,
+                User = new DecisionUser(request.User, request.Uid, request.Groups, request.Extra),
+                Request = DecisionRequest.From(request),
+                LatencyMicroseconds = (long)elapsed.TotalMicroseconds,
+                Instance = _instanceName,
+                // Only a recorded trace can be looked up; an unsampled request still has an activity (ASP.NET Core makes one
+                // for log scopes) whose id leads nowhere, and formatting it would cost a string per review.
+                TraceId = Activity.Current is { Recorded: true } activity ? activity.TraceId.ToHexString() : null,
+            },
+            out var ticket);
 
         metrics.RecordDecision(outcome, decision.Template?.Name, degraded, elapsed.TotalSeconds);
         if (decision.AuditGuardrails is { } hits)
@@ -97,7 +100,7 @@ internal sealed class ReviewHandler(
             return new ReviewAnswer(decisionId, Allowed: false, Denied: false, DecisionReason.Unrecorded(decisionId), UnrecordedError);
         }
 
-        return new ReviewAnswer(decisionId, decision.Outcome == DecisionOutcome.Allow, decision.Outcome == DecisionOutcome.Deny, reason, evaluationError);
+        return new ReviewAnswer(decisionId, decision.Outcome == DecisionOutcome.Allow, decision.Outcome == DecisionOutcome.Deny, reason, evaluationError, ticket);
     }
 
     private static string? UnreachableError(UnreachableStores unreachable) => unreachable switch
@@ -107,6 +110,34 @@ internal sealed class ReviewHandler(
         UnreachableStores.Redis => "degraded: Redis unreachable; answered from windows held in memory, confirmed fresh from Postgres",
         _ => "degraded: Postgres and Redis unreachable; answered from windows held in memory within the staleness bound",
     };
+
+    /// <summary>
+    /// True once the answer's record is written (at once when it already is, the usual case under load); false when
+    /// the writer failed or took longer than <see cref="DecisionLogOptions.WriteTimeout"/>. An answer without a record
+    /// (refused by a full buffer) has nothing to wait for.
+    /// </summary>
+    public Task<bool> RecordWrittenAsync(ReviewAnswer answer, CancellationToken cancellationToken)
+    {
+        if (answer.RecordTicket == 0)
+        {
+            return Task.FromResult(true);
+        }
+
+        var written = log.WhenWrittenAsync(answer.RecordTicket);
+        return written.IsCompleted ? written : WaitAsync(written, cancellationToken);
+    }
+
+    private async Task<bool> WaitAsync(Task<bool> written, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await written.WaitAsync(logOptions.Value.WriteTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
 
     private string StalenessError()
     {

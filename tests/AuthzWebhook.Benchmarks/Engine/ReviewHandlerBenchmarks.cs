@@ -72,7 +72,8 @@ public class ReviewHandlerBenchmarks : IDisposable
             metrics,
             time,
             Options.Create(new InstanceOptions { InstanceName = "bench" }),
-            windowOptions);
+            windowOptions,
+            Options.Create(new DecisionLogOptions()));
 
         var requests = new BenchmarkRequests(policy, WindowCount);
         _allow = requests.CoveredByWindow();

@@ -292,8 +292,8 @@ internal static class StoreRun
     }
 
     /// <summary>
-    /// When the queue is full the spool takes records one at a time and the writer makes them durable once per batch it
-    /// drains: how fast is that here (with a flush to disk every <c>FlushEvery</c> records)?
+    /// Every record is appended to the spool as it is written, handed to the operating system once per writer batch
+    /// and put on disk about once a second: how fast is that here (a hand-off every 256 records, a sync every 4,096)?
     /// </summary>
     private static string SpoolAppendRate(string directory)
     {
@@ -304,14 +304,19 @@ internal static class StoreRun
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < records.Count; i++)
         {
-            spool.Append([records[i]], flush: false);
+            spool.Append(records[i]);
             if (i % flushEvery == flushEvery - 1)
             {
                 spool.Flush();
+                if (i % (flushEvery * 16) == flushEvery * 16 - 1)
+                {
+                    spool.SyncToDisk();
+                }
             }
         }
 
         spool.Flush();
+        spool.SyncToDisk();
         var seconds = clock.Elapsed.TotalSeconds;
         return string.Create(CultureInfo.InvariantCulture, $"{count} records appended one at a time, flushed to disk every {flushEvery}, in {seconds:0.00} s = {count / seconds:0} records/s");
     }

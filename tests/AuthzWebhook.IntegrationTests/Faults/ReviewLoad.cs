@@ -19,16 +19,22 @@ internal sealed partial class ReviewLoad : IAsyncDisposable
     private readonly List<HttpClient> _clients = [];
 
     public ReviewLoad(TestPki pki, IReadOnlyList<WebhookServer> servers, IReadOnlyList<string> users, int loopsPerServer = 2)
+        : this(pki, [.. servers.Select(s => (s.InstanceName, s.AuthorizeUri))], users, loopsPerServer)
     {
-        foreach (var server in servers)
+    }
+
+    /// <summary>Loops against each target, named by instance, at its <c>/authorize</c> address.</summary>
+    public ReviewLoad(TestPki pki, IReadOnlyList<(string Instance, Uri Authorize)> targets, IReadOnlyList<string> users, int loopsPerServer = 2)
+    {
+        foreach (var target in targets)
         {
-            var client = server.CreateMtlsClient(pki.ClientCertificate);
+            var client = pki.CreateHttpClient(pki.ClientCertificate);
             client.Timeout = TimeSpan.FromSeconds(10);
             _clients.Add(client);
             for (var i = 0; i < loopsPerServer; i++)
             {
                 var seed = _loops.Count;
-                _loops.Add(Task.Run(() => LoopAsync(client, server, users, seed)));
+                _loops.Add(Task.Run(() => LoopAsync(client, target.Instance, target.Authorize, users, seed)));
             }
         }
     }
@@ -56,7 +62,7 @@ internal sealed partial class ReviewLoad : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task LoopAsync(HttpClient client, WebhookServer server, IReadOnlyList<string> users, int seed)
+    private async Task LoopAsync(HttpClient client, string instance, Uri authorize, IReadOnlyList<string> users, int seed)
     {
         var random = new Random(seed);
         while (!_stop.IsCancellationRequested)
@@ -68,11 +74,11 @@ internal sealed partial class ReviewLoad : IAsyncDisposable
             {
                 using var content = new StringContent(body, Encoding.UTF8);
                 content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                using var response = await client.PostAsync(server.AuthorizeUri, content, _stop.Token);
+                using var response = await client.PostAsync(authorize, content, _stop.Token);
                 var text = await response.Content.ReadAsStringAsync(_stop.Token);
                 if (!response.IsSuccessStatusCode)
                 {
-                    _answers.Enqueue(new ReviewAnswer(sentAt, server.InstanceName, user, (int)response.StatusCode, false, null, null, null));
+                    _answers.Enqueue(new ReviewAnswer(sentAt, instance, user, (int)response.StatusCode, false, null, null, null));
                     continue;
                 }
 
@@ -80,7 +86,7 @@ internal sealed partial class ReviewLoad : IAsyncDisposable
                 var elevation = ElevationPattern().Match(result.Reason);
                 _answers.Enqueue(new ReviewAnswer(
                     sentAt,
-                    server.InstanceName,
+                    instance,
                     user,
                     200,
                     result.Allowed,
@@ -95,7 +101,7 @@ internal sealed partial class ReviewLoad : IAsyncDisposable
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
                 // No answer at all: the API server would apply its failure policy. Counted as an error.
-                _answers.Enqueue(new ReviewAnswer(sentAt, server.InstanceName, user, 0, false, null, null, null));
+                _answers.Enqueue(new ReviewAnswer(sentAt, instance, user, 0, false, null, null, null));
             }
         }
     }

@@ -14,7 +14,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     private string SpoolPath => Path.Combine(_directory, "decisions.spool");
 
     [Fact]
-    public void Records_wait_in_memory_then_in_the_spool_and_come_out_in_the_order_written()
+    public void Every_record_is_spooled_as_it_is_written_and_comes_out_in_the_order_written()
     {
         using var queue = Queue(capacity: 3);
         var written = Records(8);
@@ -23,47 +23,57 @@ public sealed class DecisionStoreQueueTests : IDisposable
             queue.Enqueue(record);
         }
 
+        queue.Flush();
+
         Assert.Equal(8, queue.Backlog);
-        Assert.True(File.Exists(SpoolPath));
+        Assert.Equal(8, ReadSpool().Length);
         Assert.Equal(Ids(written), Drain(queue, batch: 2));
         Assert.Equal(0, queue.Backlog);
         Assert.False(File.Exists(SpoolPath), "a drained spool is removed");
     }
 
     [Fact]
-    public void While_the_spool_holds_records_new_ones_queue_behind_them_even_with_room_in_memory()
+    public void Batches_come_from_memory_while_it_holds_every_waiting_record_and_from_the_file_once_it_overflowed()
     {
         using var queue = Queue(capacity: 2);
-        var first = Records(4);
-        foreach (var record in first)
+        var small = Records(2);
+        queue.Enqueue(small[0]);
+        queue.Enqueue(small[1]);
+        var fromMemory = queue.Peek(10);
+        Assert.False(fromMemory.FromSpool);
+        queue.Acknowledge(fromMemory);
+
+        var many = Records(5);
+        foreach (var record in many)
         {
             queue.Enqueue(record);
         }
 
-        var memory = queue.Peek(10);
-        queue.Acknowledge(memory);
-        var later = Records(2);
-        foreach (var record in later)
-        {
-            queue.Enqueue(record);
-        }
+        var fromFile = queue.Peek(3);
+        Assert.True(fromFile.FromSpool);
+        Assert.Equal(Ids(many.Take(3)), Ids(fromFile.Records));
+        queue.Acknowledge(fromFile);
+        Assert.Equal(Ids(many.Skip(3)), Drain(queue, batch: 10));
 
-        Assert.Equal(Ids(first.Skip(2)).Concat(Ids(later)), Drain(queue, batch: 10));
+        // Drained: memory holds every waiting record again.
+        var after = Records(1);
+        queue.Enqueue(after[0]);
+        Assert.False(queue.Peek(10).FromSpool);
+        Assert.Equal(Ids(after), Drain(queue, batch: 10));
     }
 
     [Fact]
-    public void A_spool_left_by_an_earlier_run_is_delivered_before_anything_new()
+    public void Records_of_a_process_killed_before_delivering_them_are_delivered_by_the_next_start_first()
     {
         var earlier = Records(5);
-        using (var stopping = Queue(capacity: 100))
+        var killed = Queue(capacity: 100);
+        foreach (var record in earlier)
         {
-            foreach (var record in earlier)
-            {
-                stopping.Enqueue(record);
-            }
-
-            stopping.SpoolMemory();
+            killed.Enqueue(record);
         }
+
+        // What the writer does once per batch before answering; no shutdown follows (the process is killed).
+        killed.Flush();
 
         using var restarted = Queue(capacity: 100);
         var fresh = Records(2);
@@ -74,6 +84,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
 
         Assert.Equal(7, restarted.Backlog);
         Assert.Equal(Ids(earlier).Concat(Ids(fresh)), Drain(restarted, batch: 3));
+        killed.Dispose();
     }
 
     [Fact]
@@ -91,11 +102,42 @@ public sealed class DecisionStoreQueueTests : IDisposable
         using var restarted = Queue(capacity: 1);
         restarted.Enqueue(records[2]);
 
-        // records[0] was only in memory when the process died (it is on stdout); records[1] was spooled.
-        Assert.Equal([records[1].Record.DecisionId, records[2].Record.DecisionId], Drain(restarted, batch: 10));
+        Assert.Equal(Ids(records), Drain(restarted, batch: 10));
+    }
+
+    [Fact]
+    public void Under_steady_load_the_stored_part_is_cut_off_the_file_and_nothing_waiting_is_lost()
+    {
+        var records = Records(24);
+        var line = records[0].Line.Length + 34;
+        using var queue = new DecisionStoreQueue(Options.Create(new DecisionStoreOptions { MemoryCapacity = 100, SpoolPath = SpoolPath }), compactAfter: 16L * line);
+        var delivered = new List<Guid>();
+        foreach (var record in records)
+        {
+            // Never fully drained: one record always waits, as under steady load.
+            queue.Enqueue(record);
+            if (queue.Backlog > 1)
+            {
+                var batch = queue.Peek((int)queue.Backlog - 1);
+                delivered.AddRange(Ids(batch.Records));
+                queue.Acknowledge(batch);
+            }
+        }
+
+        queue.Flush();
+        Assert.True(new FileInfo(SpoolPath).Length < 16L * line, "the stored prefix was cut off");
+        delivered.AddRange(Drain(queue, batch: 10));
+        Assert.Equal(Ids(records), delivered);
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string[] ReadSpool()
+    {
+        using var stream = new FileStream(SpoolPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+    }
 
     private DecisionStoreQueue Queue(int capacity) =>
         new(Options.Create(new DecisionStoreOptions { MemoryCapacity = capacity, SpoolPath = SpoolPath }));

@@ -5,7 +5,10 @@ using Microsoft.Extensions.Options;
 
 namespace AuthzWebhook.Tests.Decisions;
 
-/// <summary>The request path hands records over without ever waiting for the writer (a slow stdout).</summary>
+/// <summary>
+/// The request path hands records over without ever blocking on the writer (a slow stdout), and learns when its record
+/// is out: in queue order, once per batch the writer reports.
+/// </summary>
 public sealed class DecisionLogTests
 {
     private static DecisionRecord Record(int i) => new()
@@ -59,5 +62,75 @@ public sealed class DecisionLogTests
 
         Assert.Equal(["decision 0", "decision 1", "decision 2", "decision 3", "decision 4"], reasons);
         Assert.True(log.Reader.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public async Task A_record_counts_as_written_only_once_the_writer_has_put_out_everything_up_to_it()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), new AuthzMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        Assert.True(log.Write(Record(0), out var first));
+        Assert.True(log.Write(Record(1), out var second));
+        Assert.True(log.Write(Record(2), out var third));
+        Assert.Equal([1L, 2L, 3L], new[] { first, second, third });
+
+        var waitingFirst = log.WhenWrittenAsync(first);
+        var waitingThird = log.WhenWrittenAsync(third);
+        Assert.False(waitingFirst.IsCompleted);
+
+        log.MarkWritten(2);
+        Assert.True(await waitingFirst.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(log.WhenWrittenAsync(second).IsCompletedSuccessfully);
+        await Task.Delay(50);
+        Assert.False(waitingThird.IsCompleted, "the third record is not out yet");
+
+        log.MarkWritten(1);
+        Assert.True(await waitingThird.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task When_the_writer_fails_every_waiting_review_learns_that_its_record_is_not_written()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), new AuthzMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        log.Write(Record(0), out var ticket);
+        var waiting = log.WhenWrittenAsync(ticket);
+
+        log.MarkFailed();
+
+        Assert.False(await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
+        log.Write(Record(1), out var later);
+        Assert.False(await log.WhenWrittenAsync(later));
+    }
+
+    [Fact]
+    public async Task Many_reviews_waiting_at_once_are_each_released_by_the_batch_that_holds_their_record()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 4096 }), new AuthzMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var writer = Task.Run(async () =>
+        {
+            var done = 0;
+            while (done < 2000 && await log.Reader.WaitToReadAsync())
+            {
+                var batch = 0;
+                while (batch < 37 && log.Reader.TryRead(out _))
+                {
+                    batch++;
+                }
+
+                done += batch;
+                log.MarkWritten(batch);
+            }
+        });
+
+        var reviews = Enumerable.Range(0, 2000).Select(i => Task.Run(async () =>
+        {
+            Assert.True(log.Write(Record(i), out var ticket));
+            return await log.WhenWrittenAsync(ticket);
+        })).ToList();
+
+        Assert.All(await Task.WhenAll(reviews).WaitAsync(TimeSpan.FromSeconds(30)), Assert.True);
+        await writer.WaitAsync(TimeSpan.FromSeconds(30));
     }
 }
