@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using AuthzWebhook.Observability;
 using Microsoft.Extensions.Options;
@@ -12,7 +13,7 @@ namespace AuthzWebhook.Decisions;
 /// received always has its record, even if the process is killed the next instant. The writer signals once per
 /// batch, so waiting costs one hand-off, not one write per review.
 /// </summary>
-internal sealed class DecisionLog
+internal sealed class DecisionLog : IDisposable
 {
     private static readonly Task<bool> Written = Task.FromResult(true);
     private static readonly Task<bool> NotWritten = Task.FromResult(false);
@@ -24,11 +25,23 @@ internal sealed class DecisionLog
     private long _queued;
     private long _written;
     private volatile bool _failed;
+    private readonly long _timeoutTicks;
+    private readonly ITimer _tick;
     private TaskCompletionSource _batchWritten = NewSignal();
 
     public DecisionLog(IOptions<DecisionLogOptions> options, AuthzMetrics metrics)
+        : this(options, metrics, TimeProvider.System)
+    {
+    }
+
+    public DecisionLog(IOptions<DecisionLogOptions> options, AuthzMetrics metrics, TimeProvider timeProvider)
     {
         _metrics = metrics;
+        _timeoutTicks = (long)(options.Value.WriteTimeout.TotalSeconds * Stopwatch.Frequency);
+
+        // One shared tick wakes every waiter a few times a second to check its own deadline: a timer per review would
+        // cost an allocation on every answer, and a healthy writer releases them long before the tick anyway.
+        _tick = timeProvider.CreateTimer(_ => Release(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
         _channel = Channel.CreateBounded<DecisionRecord>(
             new BoundedChannelOptions(options.Value.Capacity)
             {
@@ -67,7 +80,10 @@ internal sealed class DecisionLog
         return false;
     }
 
-    /// <summary>True once the record with <paramref name="ticket"/> is written; false if the writer has failed.</summary>
+    /// <summary>
+    /// True once the record with <paramref name="ticket"/> is written; false if the writer has failed or has not
+    /// written it within <see cref="DecisionLogOptions.WriteTimeout"/>.
+    /// </summary>
     public Task<bool> WhenWrittenAsync(long ticket)
     {
         if (Interlocked.Read(ref _written) >= ticket)
@@ -75,7 +91,7 @@ internal sealed class DecisionLog
             return Written;
         }
 
-        return _failed ? NotWritten : WaitAsync(ticket);
+        return _failed ? NotWritten : WaitAsync(ticket, Stopwatch.GetTimestamp() + _timeoutTicks);
     }
 
     /// <summary>The writer has put out <paramref name="count"/> more records, in queue order.</summary>
@@ -83,20 +99,22 @@ internal sealed class DecisionLog
     {
         // The count moves before the signal is swapped, so a waiter that takes the new signal sees the new count.
         Interlocked.Add(ref _written, count);
-        Interlocked.Exchange(ref _batchWritten, NewSignal()).TrySetResult();
+        Release();
     }
 
     /// <summary>The writer has stopped for good (its output failed): nobody waits on it any longer.</summary>
     public void MarkFailed()
     {
         _failed = true;
-        Interlocked.Exchange(ref _batchWritten, NewSignal()).TrySetResult();
+        Release();
     }
 
     /// <summary>No more records will come (shutdown); the writer drains what is buffered.</summary>
     public void Complete() => _channel.Writer.TryComplete();
 
-    private async Task<bool> WaitAsync(long ticket)
+    public void Dispose() => _tick.Dispose();
+
+    private async Task<bool> WaitAsync(long ticket, long deadline)
     {
         while (true)
         {
@@ -106,7 +124,7 @@ internal sealed class DecisionLog
                 return true;
             }
 
-            if (_failed)
+            if (_failed || Stopwatch.GetTimestamp() > deadline)
             {
                 return false;
             }
@@ -114,6 +132,9 @@ internal sealed class DecisionLog
             await signal.Task.ConfigureAwait(false);
         }
     }
+
+    /// <summary>Wakes every waiter to look again; those whose record is written, or whose deadline passed, return.</summary>
+    private void Release() => Interlocked.Exchange(ref _batchWritten, NewSignal()).TrySetResult();
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -20,9 +20,10 @@ internal sealed class ReviewHandler(
     AuthzMetrics metrics,
     TimeProvider timeProvider,
     IOptions<InstanceOptions> instance,
-    IOptions<WindowOptions> windowOptions,
-    IOptions<DecisionLogOptions> logOptions)
+    IOptions<WindowOptions> windowOptions)
 {
+    private static readonly Task<bool> NothingToWaitFor = Task.FromResult(true);
+
     private const string UnrecordedError = "decision records are not being written fast enough (buffer full); allows are withheld until they are";
 
     private readonly string _instanceName = instance.Value.InstanceName;
@@ -112,32 +113,12 @@ internal sealed class ReviewHandler(
     };
 
     /// <summary>
-    /// True once the answer's record is written (at once when it already is, the usual case under load); false when
-    /// the writer failed or took longer than <see cref="DecisionLogOptions.WriteTimeout"/>. An answer without a record
-    /// (refused by a full buffer) has nothing to wait for.
+    /// True once the answer's record is written (at once when it already is); false when the writer failed or took
+    /// longer than <see cref="DecisionLogOptions.WriteTimeout"/>. An answer without a record (refused by a full
+    /// buffer) has nothing to wait for.
     /// </summary>
-    public Task<bool> RecordWrittenAsync(ReviewAnswer answer, CancellationToken cancellationToken)
-    {
-        if (answer.RecordTicket == 0)
-        {
-            return Task.FromResult(true);
-        }
-
-        var written = log.WhenWrittenAsync(answer.RecordTicket);
-        return written.IsCompleted ? written : WaitAsync(written, cancellationToken);
-    }
-
-    private async Task<bool> WaitAsync(Task<bool> written, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await written.WaitAsync(logOptions.Value.WriteTimeout, timeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> RecordWrittenAsync(ReviewAnswer answer) =>
+        answer.RecordTicket == 0 ? NothingToWaitFor : log.WhenWrittenAsync(answer.RecordTicket);
 
     private string StalenessError()
     {

@@ -67,7 +67,7 @@ internal static class WebhookApi
         // The answer leaves only once its record is out (stdout and spool), so no answer the API server acts on can be
         // lost with this process. If the writer cannot keep that promise, no answer at all: the API server's failure
         // policy decides, and nothing is allowed unaudited.
-        if (!await handler.RecordWrittenAsync(answer, context.RequestAborted).ConfigureAwait(false))
+        if (!await handler.RecordWrittenAsync(answer).ConfigureAwait(false))
         {
             await PlainAsync(context, StatusCodes.Status503ServiceUnavailable, $"decision {answer.DecisionId}: its record could not be written in time; no answer given").ConfigureAwait(false);
             return;

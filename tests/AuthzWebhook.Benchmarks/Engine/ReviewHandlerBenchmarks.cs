@@ -72,8 +72,7 @@ public class ReviewHandlerBenchmarks : IDisposable
             metrics,
             time,
             Options.Create(new InstanceOptions { InstanceName = "bench" }),
-            windowOptions,
-            Options.Create(new DecisionLogOptions()));
+            windowOptions);
 
         var requests = new BenchmarkRequests(policy, WindowCount);
         _allow = requests.CoveredByWindow();

@@ -133,4 +133,19 @@ public sealed class DecisionLogTests
         Assert.All(await Task.WhenAll(reviews).WaitAsync(TimeSpan.FromSeconds(30)), Assert.True);
         await writer.WaitAsync(TimeSpan.FromSeconds(30));
     }
+
+    [Fact]
+    public async Task A_record_the_writer_does_not_put_out_in_time_is_reported_not_written()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var log = new DecisionLog(
+            Options.Create(new DecisionLogOptions { Capacity = 1024, WriteTimeout = TimeSpan.FromMilliseconds(300) }),
+            new AuthzMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        log.Write(Record(0), out var ticket);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // Nobody writes: the stalled writer of a blocked stdout.
+        Assert.False(await log.WhenWrittenAsync(ticket).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(5));
+    }
 }

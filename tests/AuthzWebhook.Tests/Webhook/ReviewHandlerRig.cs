@@ -33,7 +33,7 @@ internal sealed class ReviewHandlerRig : IAsyncDisposable
         var metrics = new AuthzMetrics(_services.GetRequiredService<IMeterFactory>());
         Log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), metrics);
         Health = new ReplicaHealth(freshness, Time, windowOptions, metrics, NullLogger<ReplicaHealth>.Instance);
-        Handler = new ReviewHandler(new DecisionEngine(Windows, freshness), Policy, Health, Log, metrics, Time, Options.Create(new InstanceOptions { InstanceName = instance }), windowOptions, Options.Create(new DecisionLogOptions()));
+        Handler = new ReviewHandler(new DecisionEngine(Windows, freshness), Policy, Health, Log, metrics, Time, Options.Create(new InstanceOptions { InstanceName = instance }), windowOptions);
     }
 
     public FakeTimeProvider Time { get; } = new(Now);
