@@ -11,7 +11,7 @@ DEV_ISSUER := ASPNETCORE_ENVIRONMENT=Development \
 	AuthzWebhook__DevelopmentIssuer__Enabled=true \
 	AuthzWebhook__DevelopmentIssuer__SigningKeyPath=$(CURDIR)/.local/dev-issuer/signing-key.pem
 
-.PHONY: help run services stop-services pki migrate dev-token verify-log correlate test test-faults bench clean
+.PHONY: help run services stop-services pki migrate dev-token verify-log correlate test test-faults soak bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -75,13 +75,19 @@ correlate: ## join an API server audit log with the stored decisions: make corre
 test: ## run every test (starts its own throwaway Postgres and Redis)
 	@scripts/ensure-packages.sh
 	@rm -rf TestResults
-	dotnet test AuthzWebhook.sln -c $(CONFIGURATION) --logger "trx;LogFilePrefix=results" --results-directory TestResults
+	dotnet test AuthzWebhook.sln -c $(CONFIGURATION) --filter "Category!=Soak" --logger "trx;LogFilePrefix=results" --results-directory TestResults
 
 test-faults: ## run only the fault-injection suite and print its table (also part of make test)
 	@scripts/ensure-packages.sh
 	@mkdir -p TestResults && rm -f TestResults/faults.md
 	@AUTHZ_FAULT_REPORT="$(abspath TestResults/faults.md)" dotnet test tests/AuthzWebhook.IntegrationTests -c $(CONFIGURATION) --filter "Category=Faults"
 	@echo; cat TestResults/faults.md
+
+soak: ## ten minutes of mixed load with a fault every minute (not in make test); SOAK_MINUTES=10
+	@scripts/ensure-packages.sh
+	@mkdir -p TestResults && rm -f TestResults/soak.md
+	@AUTHZ_SOAK_MINUTES=$(or $(SOAK_MINUTES),10) AUTHZ_SOAK_REPORT="$(abspath TestResults/soak.md)" dotnet test tests/AuthzWebhook.IntegrationTests -c $(CONFIGURATION) --filter "Category=Soak"
+	@echo; cat TestResults/soak.md
 
 bench: ## run the benchmarks (not part of make test); results in docs/benchmarks.md
 	@scripts/ensure-packages.sh

@@ -54,7 +54,7 @@ internal sealed class FaultRun : IAsyncDisposable
     /// Starts the stores and two instances through <paramref name="startServer"/> (postgres connection string, redis
     /// configuration), creates the windows and starts the load.
     /// </summary>
-    public static async Task<FaultRun> StartAsync(TestPki pki, Func<string, string, Task<WebhookServer>> startServer)
+    public static async Task<FaultRun> StartAsync(TestPki pki, Func<string, string, Task<WebhookServer>> startServer, IReadOnlyList<string>? moreUsers = null)
     {
         var postgres = new LocalPostgres();
         var redis = new LocalRedis();
@@ -86,6 +86,7 @@ internal sealed class FaultRun : IAsyncDisposable
 
         await writer.CreateAsync(Window(run._probeUser, now, TimeSpan.FromMinutes(30)), default);
         users.Add("oidc:nobody@example.com");
+        users.AddRange(moreUsers ?? []);
         foreach (var server in run.Servers)
         {
             await WaitAsync(async () => (await server.ReviewAsync(Probe(run._probeUser))).Allowed, TimeSpan.FromSeconds(10), "every instance to hold the windows");
@@ -175,7 +176,7 @@ internal sealed class FaultRun : IAsyncDisposable
         var answers = _load.Answers;
         var windows = await WindowsAsync();
         var wrongAllows = answers.Count(a => a.Allowed && IsWrongAllow(a, windows));
-        var (storedIds, storedLines) = await StoredAsync();
+        var (storedIds, storedLines) = await StoredDecisions.ReadAsync(Database);
         var returned = answers.Where(a => a.DecisionId is not null).Select(a => a.DecisionId!.Value).ToList();
         var stored = storedIds.ToHashSet();
         var lost = returned.Count(id => !stored.Contains(id));
@@ -185,6 +186,37 @@ internal sealed class FaultRun : IAsyncDisposable
         var degraded = answers.Where(a => a.Degraded).Select(a => a.SentAt).ToList();
         var degradedFor = degraded.Count == 0 ? TimeSpan.Zero : degraded.Max() - degraded.Min();
         return new FaultResult(scenario, answers.Count, answers.Count(a => a.Status != 200), degraded.Count, degradedFor, wrongAllows, lost, duplicated, chains, recovery);
+    }
+
+    /// <summary>
+    /// Stops the load, waits for every record to reach Postgres, and counts per minute from <paramref name="start"/>:
+    /// reviews, errors, wrong allows, lost records and the 99th percentile latency.
+    /// </summary>
+    public async Task<List<SoakMinute>> AccountByMinuteAsync(DateTimeOffset start)
+    {
+        await _load!.StopAsync();
+        foreach (var server in Servers)
+        {
+            await WaitAsync(() => Task.FromResult(server.Service<DecisionStoreQueue>().Backlog == 0), TimeSpan.FromSeconds(120), "every record stored");
+        }
+
+        var windows = await WindowsAsync();
+        var stored = await StoredDecisions.ReadIdsAsync(Database);
+        return [.. _load.Answers
+            .GroupBy(a => (int)((a.SentAt - start).TotalMinutes))
+            .OrderBy(g => g.Key)
+            .Select(g =>
+            {
+                var latencies = g.Where(a => a.Status == 200).Select(a => a.Latency).Order().ToList();
+                return new SoakMinute(
+                    g.Key + 1,
+                    g.Count(a => a.Status == 200),
+                    g.Count(a => a.Status != 200),
+                    g.Count(a => a.Degraded),
+                    g.Count(a => a.Allowed && IsWrongAllow(a, windows)),
+                    g.Count(a => a.DecisionId is { } id && !stored.Contains(id)),
+                    latencies.Count == 0 ? TimeSpan.Zero : latencies[(int)Math.Ceiling(latencies.Count * 0.99) - 1]);
+            })];
     }
 
     public async ValueTask DisposeAsync()
@@ -236,22 +268,6 @@ internal sealed class FaultRun : IAsyncDisposable
         return windows;
     }
 
-    private async Task<(List<Guid> Ids, List<string> Lines)> StoredAsync()
-    {
-        await using var connection = new NpgsqlConnection(Database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT decision_id, record::text FROM decisions ORDER BY instance, run, seq", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new List<Guid>();
-        var lines = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetGuid(0));
-            lines.Add(reader.GetString(1));
-        }
-
-        return (ids, lines);
-    }
 
     private static List<string> ReadLines(WebhookServer server)
     {

@@ -38,10 +38,10 @@ public sealed class InstanceKillTests(TestServers servers, ITestOutputHelper out
         var restart = Stopwatch.StartNew();
         await using var restarted = await ServiceProcess.StartAsync(Pki, settings);
         var answered = answers.Where(a => a.DecisionId is not null).Select(a => a.DecisionId!.Value).ToHashSet();
-        await EventuallyAsync(async () => answered.IsSubsetOf((await StoredAsync()).Ids), TimeSpan.FromSeconds(60), "every answered decision in Postgres");
+        await EventuallyAsync(async () => answered.IsSubsetOf((await StoredDecisions.ReadAsync(Database)).Ids), TimeSpan.FromSeconds(60), "every answered decision in Postgres");
         var recovery = restart.Elapsed;
 
-        var (ids, lines) = await StoredAsync();
+        var (ids, lines) = await StoredDecisions.ReadAsync(Database);
         var stored = ids.ToHashSet();
         var written = killedStdout.Select(l => Guid.Parse(JsonDocument.Parse(l).RootElement.GetProperty("decision_id").GetString()!)).ToHashSet();
         var result = new FaultResult(
@@ -186,20 +186,4 @@ public sealed class InstanceKillTests(TestServers servers, ITestOutputHelper out
         return content;
     }
 
-    private async Task<(List<Guid> Ids, List<string> Lines)> StoredAsync()
-    {
-        await using var connection = new NpgsqlConnection(Database);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand("SELECT decision_id, record::text FROM decisions ORDER BY instance, run, seq", connection);
-        await using var reader = await command.ExecuteReaderAsync();
-        var ids = new List<Guid>();
-        var lines = new List<string>();
-        while (await reader.ReadAsync())
-        {
-            ids.Add(reader.GetGuid(0));
-            lines.Add(reader.GetString(1));
-        }
-
-        return (ids, lines);
-    }
 }

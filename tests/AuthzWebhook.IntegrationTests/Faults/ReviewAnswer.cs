@@ -9,7 +9,8 @@ internal sealed record ReviewAnswer(
     bool Allowed,
     Guid? DecisionId,
     Guid? ElevationId,
-    string? EvaluationError)
+    string? EvaluationError,
+    TimeSpan Latency = default)
 {
     public bool Degraded => EvaluationError is not null;
 }

@@ -70,6 +70,7 @@ internal sealed partial class ReviewLoad : IAsyncDisposable
             var user = users[random.Next(users.Count)];
             var body = Reviews.Resource(user, ["oidc:sre"], "get", "pods", "payments", "log", name: "api-1");
             var sentAt = DateTimeOffset.UtcNow;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             try
             {
                 using var content = new StringContent(body, Encoding.UTF8);
@@ -92,7 +93,8 @@ internal sealed partial class ReviewLoad : IAsyncDisposable
                     result.Allowed,
                     result.DecisionId,
                     elevation.Success ? Guid.Parse(elevation.Groups[1].Value) : null,
-                    result.EvaluationError));
+                    result.EvaluationError,
+                    System.Diagnostics.Stopwatch.GetElapsedTime(started)));
             }
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
