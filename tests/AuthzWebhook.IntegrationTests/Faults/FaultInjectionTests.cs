@@ -44,6 +44,22 @@ public sealed class FaultInjectionTests(TestServers servers, ITestOutputHelper o
         AssertNothingWentWrong(result);
     }
 
+    [Fact]
+    public async Task Change_feed_subscribers_dropped_as_revocations_are_published_are_caught_up_by_the_reconcile()
+    {
+        await using var run = await FaultRun.StartAsync(Pki, StartAsync);
+        await Task.Delay(Steady);
+
+        run.Redis.DropSubscribers();
+        await run.RevokeAsync();
+        var caughtUp = await run.RevokedEverywhereAsync();
+        await Task.Delay(Steady);
+
+        var result = await run.AccountAsync("change feed subscribers dropped (CLIENT KILL TYPE pubsub) as revocations are published", caughtUp);
+        result.Report(output);
+        AssertNothingWentWrong(result);
+    }
+
     /// <summary>
     /// Injects a fault for <paramref name="duration"/> while reviews flow; half a second in, revokes windows through the
     /// first instance (whatever the fault lets through); then clears the fault, measures the time until every instance

@@ -71,6 +71,10 @@ internal sealed class LocalRedis : IDisposable
 
     public void Resume() => Signal("CONT");
 
+    /// <summary>Closes every client connection in subscribe mode, as a proxy or a failover would: messages published until they are back are lost to them.</summary>
+    public void DropSubscribers() =>
+        ProcessRunner.Run("redis-cli", ["-p", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "client", "kill", "type", "pubsub"]);
+
     private void Signal(string signal) =>
         ProcessRunner.Run("kill", ["-" + signal, File.ReadAllText(Path.Combine(_root, "redis.pid")).Trim()]);
 
