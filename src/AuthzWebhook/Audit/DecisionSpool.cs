@@ -39,6 +39,14 @@ internal sealed class DecisionSpool : IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _delivered = File.Exists(_offsetPath) && long.TryParse(File.ReadAllText(_offsetPath), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
         TerminateTornLine();
+        if (!OffsetFitsFile())
+        {
+            // An offset left from another file (a crash between deleting the two, or a spool that lost its last second
+            // with the machine): send everything again rather than skip a record; the store ignores what it has.
+            _delivered = 0;
+            File.Delete(_offsetPath);
+        }
+
         Pending = CountPending();
     }
 
@@ -138,10 +146,11 @@ internal sealed class DecisionSpool : IDisposable
         var length = File.Exists(_path) ? new FileInfo(_path).Length : 0;
         if (_delivered >= length)
         {
-            // Closed first: an append stream left open would go on writing into the deleted file.
+            // Closed first: an append stream left open would go on writing into the deleted file. The offset goes
+            // first: a crash between the two must not leave an offset for a file that no longer exists.
             CloseAppender();
-            File.Delete(_path);
             File.Delete(_offsetPath);
+            File.Delete(_path);
             _delivered = 0;
             Pending = 0;
             return;
@@ -197,6 +206,24 @@ internal sealed class DecisionSpool : IDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>True when the offset is 0, or lies within the file just after a line end.</summary>
+    private bool OffsetFitsFile()
+    {
+        if (_delivered == 0)
+        {
+            return true;
+        }
+
+        if (!File.Exists(_path) || new FileInfo(_path).Length < _delivered)
+        {
+            return false;
+        }
+
+        using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        file.Seek(_delivered - 1, SeekOrigin.Begin);
+        return file.ReadByte() == '\n';
     }
 
     /// <summary>A crash mid-append can leave a last line without its end; ending it keeps the next record on a line of its own.</summary>

@@ -90,7 +90,8 @@ internal sealed class DecisionStoreQueue : IDisposable
         lock (_lock)
         {
             _spool.Acknowledge(batch.SpoolEnd, batch.Records.Count);
-            if (!batch.FromSpool)
+            // A memory batch whose memory overflowed (and was cleared) while it was being stored has nothing left to remove.
+            if (!batch.FromSpool && _memoryComplete)
             {
                 for (var i = 0; i < batch.Records.Count; i++)
                 {

@@ -47,6 +47,17 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
     }
 
     /// <summary>
+    /// Whether an allow given for <paramref name="window"/> still stands at <paramref name="now"/>: the window as this
+    /// replica now holds it is neither revoked nor expired, and the index is still fresh. Checked again after an
+    /// answer has waited for its record, so that the wait never stretches a grant past its window.
+    /// </summary>
+    public bool StillAllows(ElevationWindow window, DateTimeOffset now) =>
+        windows.Find(window.Id) is { RevokedAt: null } current
+        && now < current.ExpiresAt
+        && now < window.ExpiresAt
+        && freshness.IsFresh(now);
+
+    /// <summary>
     /// Templates the requester could ask for that would cover this request (for the no-opinion reason), in file order;
     /// at most <paramref name="limit"/>, since a reason names only a few and every no-opinion answer pays for the search.
     /// </summary>

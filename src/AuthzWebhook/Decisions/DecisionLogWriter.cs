@@ -81,6 +81,12 @@ internal sealed class DecisionLogWriter(
             log.MarkFailed();
             throw;
         }
+        catch
+        {
+            // Whatever stopped the writer, nobody may go on waiting for it.
+            log.MarkFailed();
+            throw;
+        }
     }
 
     /// <summary>

@@ -54,8 +54,9 @@ internal static class HostingExtensions
         // stdout carries decision records only; every application log line goes to stderr.
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         // The framework's request lines carry the full URL, query string included, where a careless client may put its
-        // token; no log level set in configuration brings them back (a rule added here wins over configuration's).
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        // token; no log level set in configuration, for any provider, brings them back.
+        builder.Logging.AddFilter(RequestLineLogFilter.Category, LogLevel.Warning);
+        builder.Services.AddSingleton<IPostConfigureOptions<LoggerFilterOptions>, RequestLineLogFilter>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddOptions<InstanceOptions>().BindConfiguration(InstanceOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.InstanceName) && o.InstanceName.Length <= 253, "AuthzWebhook:InstanceName must be 1-253 characters.")

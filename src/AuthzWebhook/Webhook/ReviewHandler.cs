@@ -101,7 +101,7 @@ internal sealed class ReviewHandler(
             return new ReviewAnswer(decisionId, Allowed: false, Denied: false, DecisionReason.Unrecorded(decisionId), UnrecordedError);
         }
 
-        return new ReviewAnswer(decisionId, decision.Outcome == DecisionOutcome.Allow, decision.Outcome == DecisionOutcome.Deny, reason, evaluationError, ticket);
+        return new ReviewAnswer(decisionId, decision.Outcome == DecisionOutcome.Allow, decision.Outcome == DecisionOutcome.Deny, reason, evaluationError, ticket, decision.Window);
     }
 
     private static string? UnreachableError(UnreachableStores unreachable) => unreachable switch
@@ -119,6 +119,10 @@ internal sealed class ReviewHandler(
     /// </summary>
     public Task<bool> RecordWrittenAsync(ReviewAnswer answer) =>
         answer.RecordTicket == 0 ? NothingToWaitFor : log.WhenWrittenAsync(answer.RecordTicket);
+
+    /// <summary>False when the window an allow rests on was revoked, expired or stopped being provably fresh while the answer waited.</summary>
+    public bool StillStands(ReviewAnswer answer) =>
+        !answer.Allowed || answer.Window is not { } window || engine.StillAllows(window, timeProvider.GetUtcNow());
 
     private string StalenessError()
     {

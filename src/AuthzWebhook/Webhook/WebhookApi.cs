@@ -73,6 +73,13 @@ internal static class WebhookApi
             return;
         }
 
+        // The wait is short, but a grant must never outlive its window: an allow whose window ended meanwhile is withdrawn.
+        if (!handler.StillStands(answer))
+        {
+            await PlainAsync(context, StatusCodes.Status503ServiceUnavailable, $"decision {answer.DecisionId}: its elevation window ended while its record was being written; no answer given").ConfigureAwait(false);
+            return;
+        }
+
         context.Response.StatusCode = StatusCodes.Status200OK;
         context.Response.ContentType = "application/json";
         ReviewResponseWriter.Write(context.Response.BodyWriter, apiVersion, answer);

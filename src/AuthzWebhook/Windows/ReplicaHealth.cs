@@ -83,12 +83,13 @@ internal sealed class ReplicaHealth
     /// <summary>Re-evaluates the mode: after each store outcome and on a timer, since freshness lapses with no event at all.</summary>
     public void Evaluate()
     {
-        var now = _time.GetUtcNow();
-        var fresh = _freshness.IsFresh(now);
-        var unreachable = Unreachable;
-        var degraded = !fresh || unreachable != UnreachableStores.None;
         lock (_lock)
         {
+            // Inputs read under the lock: evaluations from two threads must not apply an older view after a newer one.
+            var now = _time.GetUtcNow();
+            var fresh = _freshness.IsFresh(now);
+            var unreachable = Unreachable;
+            var degraded = !fresh || unreachable != UnreachableStores.None;
             if (degraded && !_degraded)
             {
                 _degraded = true;

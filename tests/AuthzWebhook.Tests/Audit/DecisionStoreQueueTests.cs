@@ -88,6 +88,40 @@ public sealed class DecisionStoreQueueTests : IDisposable
     }
 
     [Fact]
+    public void An_offset_left_without_its_file_is_ignored_and_nothing_new_is_skipped()
+    {
+        // A crash between removing a drained spool and its offset, or a machine that lost the spool's last second.
+        File.WriteAllText(SpoolPath + ".offset", "123456");
+        using var queue = Queue(capacity: 1);
+        var records = Records(3);
+        foreach (var record in records)
+        {
+            queue.Enqueue(record);
+        }
+
+        Assert.Equal(Ids(records), Drain(queue, batch: 2));
+        Assert.False(File.Exists(SpoolPath));
+    }
+
+    [Fact]
+    public void A_memory_batch_acknowledged_after_memory_overflowed_meanwhile_is_harmless()
+    {
+        using var queue = Queue(capacity: 2);
+        var records = Records(5);
+        queue.Enqueue(records[0]);
+        var inFlight = queue.Peek(10);
+        Assert.False(inFlight.FromSpool);
+        foreach (var record in records.Skip(1))
+        {
+            queue.Enqueue(record);
+        }
+
+        queue.Acknowledge(inFlight);
+
+        Assert.Equal(Ids(records.Skip(1)), Drain(queue, batch: 10));
+    }
+
+    [Fact]
     public void A_line_torn_by_a_crash_does_not_swallow_the_next_record()
     {
         var records = Records(3);

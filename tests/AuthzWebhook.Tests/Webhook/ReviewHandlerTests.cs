@@ -112,4 +112,29 @@ public sealed class ReviewHandlerTests : IAsyncLifetime
         Assert.Equal(named ? traceId.ToHexString() : null, record.TraceId);
     }
 
+
+    [Fact]
+    public void An_allow_whose_window_ends_while_its_record_is_written_no_longer_stands()
+    {
+        var allowed = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
+        Assert.True(allowed.Allowed, allowed.Reason);
+        Assert.True(_rig.Handler.StillStands(allowed));
+
+        _rig.Windows.Apply(allowed.Window! with { RevokedAt = Now, Version = allowed.Window.Version + 1 });
+        Assert.False(_rig.Handler.StillStands(allowed));
+
+        var noOpinion = _rig.Handler.Handle(AliceReadsLogsIn("elsewhere"), _rig.Time.GetTimestamp());
+        Assert.True(_rig.Handler.StillStands(noOpinion));
+    }
+
+    [Fact]
+    public void An_allow_past_its_window_expiry_no_longer_stands()
+    {
+        var allowed = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
+        Assert.True(allowed.Allowed, allowed.Reason);
+
+        _rig.Time.SetUtcNow(allowed.Window!.ExpiresAt);
+
+        Assert.False(_rig.Handler.StillStands(allowed));
+    }
 }
