@@ -98,13 +98,14 @@ internal sealed class DecisionSpool : IDisposable
         return end;
     }
 
-    public void Dispose() => CloseAppender();
+    public void Dispose() => CloseAppender(toDisk: true);
 
-    private void CloseAppender()
+    /// <summary>Closes the append stream; to disk only when what it wrote must outlive the machine.</summary>
+    private void CloseAppender(bool toDisk)
     {
         if (_appender is not null)
         {
-            _appender.Flush(flushToDisk: true);
+            _appender.Flush(flushToDisk: toDisk);
             _appender.Dispose();
             _appender = null;
         }
@@ -147,8 +148,9 @@ internal sealed class DecisionSpool : IDisposable
         if (_delivered >= length)
         {
             // Closed first: an append stream left open would go on writing into the deleted file. The offset goes
-            // first: a crash between the two must not leave an offset for a file that no longer exists.
-            CloseAppender();
+            // first: a crash between the two must not leave an offset for a file that no longer exists. No sync to disk:
+            // everything in the file is stored, and this runs under the queue's lock, which the record writer waits on.
+            CloseAppender(toDisk: false);
             File.Delete(_offsetPath);
             File.Delete(_path);
             _delivered = 0;
@@ -172,7 +174,7 @@ internal sealed class DecisionSpool : IDisposable
     /// </summary>
     private void Compact()
     {
-        CloseAppender();
+        CloseAppender(toDisk: false);
         var copy = _path + ".compact";
         using (var source = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
         using (var target = new FileStream(copy, FileMode.Create, FileAccess.Write, FileShare.None))

@@ -26,6 +26,9 @@ internal static class DecisionReason
     public static string Unrecorded(Guid decisionId) =>
         $"decision {decisionId}: no opinion; an allow cannot be given while decisions cannot be recorded";
 
+    public static string Withdrawn(Guid decisionId, Guid elevationId) =>
+        $"decision {decisionId}: no opinion; the allow by elevation {elevationId} was withdrawn because the elevation ended while the decision was being recorded";
+
     public static string Degraded(Guid decisionId) =>
         $"decision {decisionId}: no opinion; elevations are not being honoured right now because their state could not be confirmed";
 

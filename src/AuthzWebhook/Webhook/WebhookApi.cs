@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using AuthzWebhook.Decisions;
 using AuthzWebhook.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -7,6 +8,8 @@ namespace AuthzWebhook.Webhook;
 /// <summary><c>POST /authorize</c>: the SubjectAccessReview webhook, reachable only through the mutual-TLS listener.</summary>
 internal static class WebhookApi
 {
+    private const string WithdrawnError = "the elevation was revoked or expired while this decision was being recorded";
+
     public static IEndpointRouteBuilder MapWebhook(this IEndpointRouteBuilder app)
     {
         // Resolved once, on the first review (not at mapping, so `migrate` needs no webhook settings), then reused:
@@ -73,11 +76,12 @@ internal static class WebhookApi
             return;
         }
 
-        // The wait is short, but a grant must never outlive its window: an allow whose window ended meanwhile is withdrawn.
+        // The wait is short, but a grant must never outlive its window: an allow whose window ended meanwhile is withdrawn
+        // and answered as no opinion. Its record says allow; the reason the API server logs, with the same decision id,
+        // says withdrawn.
         if (!handler.StillStands(answer))
         {
-            await PlainAsync(context, StatusCodes.Status503ServiceUnavailable, $"decision {answer.DecisionId}: its elevation window ended while its record was being written; no answer given").ConfigureAwait(false);
-            return;
+            answer = answer with { Allowed = false, Reason = DecisionReason.Withdrawn(answer.DecisionId, answer.Window!.Id), EvaluationError = WithdrawnError };
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;
