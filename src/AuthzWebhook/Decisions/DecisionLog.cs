@@ -81,8 +81,8 @@ internal sealed class DecisionLog : IDisposable
     }
 
     /// <summary>
-    /// True once the record with <paramref name="ticket"/> is written; false if the writer has failed or has not
-    /// written it within <see cref="DecisionLogOptions.WriteTimeout"/>.
+    /// True once the record with <paramref name="ticket"/> is written (at once for ticket 0, a record never queued);
+    /// false if the writer has failed or has not written it within <see cref="DecisionLogOptions.WriteTimeout"/>.
     /// </summary>
     public Task<bool> WhenWrittenAsync(long ticket)
     {

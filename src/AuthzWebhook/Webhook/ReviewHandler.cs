@@ -22,8 +22,6 @@ internal sealed class ReviewHandler(
     IOptions<InstanceOptions> instance,
     IOptions<WindowOptions> windowOptions)
 {
-    private static readonly Task<bool> NothingToWaitFor = Task.FromResult(true);
-
     private const string UnrecordedError = "decision records are not being written fast enough (buffer full); allows are withheld until they are";
 
     private readonly string _instanceName = instance.Value.InstanceName;
@@ -117,8 +115,7 @@ internal sealed class ReviewHandler(
     /// longer than <see cref="DecisionLogOptions.WriteTimeout"/>. An answer without a record (refused by a full
     /// buffer) has nothing to wait for.
     /// </summary>
-    public Task<bool> RecordWrittenAsync(ReviewAnswer answer) =>
-        answer.RecordTicket == 0 ? NothingToWaitFor : log.WhenWrittenAsync(answer.RecordTicket);
+    public Task<bool> RecordWrittenAsync(ReviewAnswer answer) => log.WhenWrittenAsync(answer.RecordTicket);
 
     /// <summary>False when the window an allow rests on was revoked, expired or stopped being provably fresh while the answer waited.</summary>
     public bool StillStands(ReviewAnswer answer) =>

@@ -167,13 +167,7 @@ internal sealed class FaultRun : IAsyncDisposable
     /// <summary>Stops the load, waits for every record to reach Postgres, and counts what went wrong.</summary>
     public async Task<FaultResult> AccountAsync(string scenario, TimeSpan recovery)
     {
-        await _load!.StopAsync();
-        foreach (var server in Servers)
-        {
-            await WaitAsync(() => Task.FromResult(server.Service<DecisionStoreQueue>().Backlog == 0), TimeSpan.FromSeconds(60), "every record stored");
-        }
-
-        var answers = _load.Answers;
+        var answers = await StopAndDrainAsync(TimeSpan.FromSeconds(60));
         var windows = await WindowsAsync();
         var wrongAllows = answers.Count(a => a.Allowed && IsWrongAllow(a, windows));
         var (storedIds, storedLines) = await StoredDecisions.ReadAsync(Database);
@@ -194,15 +188,11 @@ internal sealed class FaultRun : IAsyncDisposable
     /// </summary>
     public async Task<List<SoakMinute>> AccountByMinuteAsync(DateTimeOffset start)
     {
-        await _load!.StopAsync();
-        foreach (var server in Servers)
-        {
-            await WaitAsync(() => Task.FromResult(server.Service<DecisionStoreQueue>().Backlog == 0), TimeSpan.FromSeconds(120), "every record stored");
-        }
+        var answers = await StopAndDrainAsync(TimeSpan.FromSeconds(120));
 
         var windows = await WindowsAsync();
         var stored = await StoredDecisions.ReadIdsAsync(Database);
-        return [.. _load.Answers
+        return [.. answers
             .GroupBy(a => (int)((a.SentAt - start).TotalMinutes))
             .OrderBy(g => g.Key)
             .Select(g =>
@@ -217,6 +207,18 @@ internal sealed class FaultRun : IAsyncDisposable
                     g.Count(a => a.DecisionId is { } id && !stored.Contains(id)),
                     latencies.Count == 0 ? TimeSpan.Zero : latencies[(int)Math.Ceiling(latencies.Count * 0.99) - 1]);
             })];
+    }
+
+    /// <summary>Stops the load and waits until every instance has stored every record; returns every answer.</summary>
+    private async Task<IReadOnlyList<ReviewAnswer>> StopAndDrainAsync(TimeSpan timeout)
+    {
+        await _load!.StopAsync();
+        foreach (var server in Servers)
+        {
+            await WaitAsync(() => Task.FromResult(server.Service<DecisionStoreQueue>().Backlog == 0), timeout, "every record stored");
+        }
+
+        return _load.Answers;
     }
 
     public async ValueTask DisposeAsync()
