@@ -69,8 +69,34 @@ app.kubernetes.io/part-of: authz-webhook
 {{- default (include "authz-webhook.tlsSecretName" .) .Values.api.tls.secretName }}
 {{- end }}
 
+{{/* cert-manager's Certificate for kube-apiserver's client certificate writes this Secret. */}}
+{{- define "authz-webhook.apiServerClientSecretName" -}}
+{{- printf "%s-apiserver-client" (include "authz-webhook.fullname" .) }}
+{{- end }}
+
+{{/* With cert-manager, the client certificate's Secret carries the CA that signed it (ca.crt). */}}
 {{- define "authz-webhook.clientCaSecretName" -}}
-{{- default (printf "%s-client-ca" (include "authz-webhook.fullname" .)) .Values.webhook.clientCa.secretName }}
+{{- if .Values.webhook.clientCa.secretName }}
+{{- .Values.webhook.clientCa.secretName }}
+{{- else if .Values.certManager.enabled }}
+{{- include "authz-webhook.apiServerClientSecretName" . }}
+{{- else }}
+{{- printf "%s-client-ca" (include "authz-webhook.fullname" .) }}
+{{- end }}
+{{- end }}
+
+{{/*
+Client certificate names the webhook accepts. With cert-manager and none configured, only the client certificate the
+chart issues: its CA issuer may sign other clients too.
+*/}}
+{{- define "authz-webhook.allowedClientNames" -}}
+{{- if .Values.webhook.allowedClientNames }}
+{{- toYaml .Values.webhook.allowedClientNames }}
+{{- else if .Values.certManager.enabled }}
+{{- toYaml (list .Values.certManager.apiServerClient.commonName) }}
+{{- else }}
+{{- toYaml (list) }}
+{{- end }}
 {{- end }}
 
 {{- define "authz-webhook.postgresSecretName" -}}
@@ -88,6 +114,11 @@ app.kubernetes.io/part-of: authz-webhook
 {{/* The API's Service; "-api" stays within the 63 characters of a Service name. */}}
 {{- define "authz-webhook.apiServiceName" -}}
 {{- printf "%s-api" (include "authz-webhook.fullname" . | trunc 59 | trimSuffix "-") }}
+{{- end }}
+
+{{/* The management port's Service; "-metrics" stays within the 63 characters of a Service name. */}}
+{{- define "authz-webhook.metricsServiceName" -}}
+{{- printf "%s-metrics" (include "authz-webhook.fullname" . | trunc 55 | trimSuffix "-") }}
 {{- end }}
 
 {{/*
@@ -186,7 +217,17 @@ the same empty defaults).
   value: {{ $config.requestLimits.maxRequestHeaderCount | int64 | quote }}
 - name: AuthzWebhook__RequestLimits__MaxRequestLineSize
   value: {{ $config.requestLimits.maxRequestLineSize | int64 | quote }}
-{{- range $i, $name := .Values.webhook.allowedClientNames }}
+- name: AuthzWebhook__AuditSink__MaxBodyBytes
+  value: {{ $config.auditSink.maxBodyBytes | int64 | quote }}
+- name: AuthzWebhook__AuditSink__MaxEvents
+  value: {{ $config.auditSink.maxEvents | int64 | quote }}
+- name: AuthzWebhook__AuditSink__MaxJsonDepth
+  value: {{ $config.auditSink.maxJsonDepth | int64 | quote }}
+- name: AuthzWebhook__AuditSink__MaxStringLength
+  value: {{ $config.auditSink.maxStringLength | int64 | quote }}
+- name: AuthzWebhook__AuditSink__MaxGroups
+  value: {{ $config.auditSink.maxGroups | int64 | quote }}
+{{- range $i, $name := include "authz-webhook.allowedClientNames" . | fromYamlArray }}
 - name: AuthzWebhook__Webhook__AllowedClientNames__{{ $i }}
   value: {{ $name | quote }}
 {{- end }}

@@ -6,21 +6,10 @@ namespace AuthzWebhook.Tests.Deployment;
 /// <summary>The chart must stay in step with the code: its default policy has to load, or a default install would not start.</summary>
 public sealed class HelmValuesTests
 {
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AuthzWebhook.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("repository root (AuthzWebhook.sln) not found above " + AppContext.BaseDirectory);
-    }
-
     [Fact]
     public void The_charts_default_policy_is_a_valid_policy()
     {
-        var valuesPath = Path.Combine(RepositoryRoot(), "helm", "authz-webhook", "values.yaml");
+        var valuesPath = Path.Combine(Chart.Directory, "values.yaml");
         var stream = new YamlStream();
         stream.Load(new StringReader(File.ReadAllText(valuesPath)));
         var root = (YamlMappingNode)stream.Documents[0].RootNode;

@@ -1,0 +1,156 @@
+using System.Diagnostics;
+using YamlDotNet.RepresentationModel;
+
+namespace AuthzWebhook.Tests.Deployment;
+
+/// <summary>
+/// Renders and checks helm/authz-webhook with the real Helm binary. The tools are installed under the repository on
+/// first use (scripts/ensure-chart-tools.sh), so the chart tests run wherever the rest of the suite runs.
+/// </summary>
+internal static class Chart
+{
+    private static readonly Lazy<string> HelmPath = new(InstallTools, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string Directory => Path.Combine(RepositoryRoot, "helm", "authz-webhook");
+
+    /// <summary>The chart's default values and every values file under ci/, as paths relative to the chart.</summary>
+    public static IEnumerable<string> ValuesFiles()
+    {
+        yield return "";
+        foreach (var file in System.IO.Directory.GetFiles(Path.Combine(Directory, "ci"), "*.yaml").Order(StringComparer.Ordinal))
+        {
+            yield return Path.Combine("ci", Path.GetFileName(file));
+        }
+    }
+
+    /// <summary><c>helm template</c>: the rendered stream, or the failure's message as <see cref="ChartRenderException"/>.</summary>
+    public static string Template(string valuesFile = "", params string[] sets)
+    {
+        var args = new List<string> { "template", "authz-webhook", Directory, "--namespace", "authz-system" };
+        if (valuesFile.Length > 0)
+        {
+            args.Add("--values");
+            args.Add(Path.Combine(Directory, valuesFile));
+        }
+
+        foreach (var set in sets)
+        {
+            args.Add("--set");
+            args.Add(set);
+        }
+
+        var (code, output, error) = Run(HelmPath.Value, args);
+        return code == 0 ? output : throw new ChartRenderException(error);
+    }
+
+    public static List<YamlMappingNode> Objects(string rendered)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(rendered));
+        return stream.Documents
+            .Select(d => d.RootNode)
+            .OfType<YamlMappingNode>()
+            .ToList();
+    }
+
+    public static List<YamlMappingNode> Render(string valuesFile = "", params string[] sets) => Objects(Template(valuesFile, sets));
+
+    public static (int Code, string Output) Lint(string valuesFile)
+    {
+        var args = new List<string> { "lint", "--strict", Directory };
+        if (valuesFile.Length > 0)
+        {
+            args.Add("--values");
+            args.Add(Path.Combine(Directory, valuesFile));
+        }
+
+        var (code, output, error) = Run(HelmPath.Value, args);
+        return (code, output + error);
+    }
+
+    /// <summary>tools/validate-manifests.mjs over a rendered stream: exit code and its per-object report.</summary>
+    public static (int Code, string Output) Validate(string rendered)
+    {
+        _ = HelmPath.Value;
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, rendered);
+            var (code, output, error) = Run("node", [Path.Combine(RepositoryRoot, "tools", "validate-manifests.mjs"), file]);
+            return (code, output + error);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    public static YamlMappingNode Single(IEnumerable<YamlMappingNode> objects, string kind, string? nameSuffix = null) =>
+        Assert.Single(objects, o => Text(o, "kind") == kind && (nameSuffix is null || Text(o, "metadata", "name")!.EndsWith(nameSuffix, StringComparison.Ordinal)));
+
+    /// <summary>The scalar at a path of mapping keys, or null when any part is missing.</summary>
+    public static string? Text(YamlNode node, params string[] path) => Node(node, path) is YamlScalarNode scalar ? scalar.Value : null;
+
+    public static YamlNode? Node(YamlNode node, params string[] path)
+    {
+        var current = node;
+        foreach (var key in path)
+        {
+            if (current is not YamlMappingNode mapping || !mapping.Children.TryGetValue(new YamlScalarNode(key), out var next))
+            {
+                return null;
+            }
+
+            current = next;
+        }
+
+        return current;
+    }
+
+    public static List<string> Strings(YamlNode? sequence) =>
+        sequence is YamlSequenceNode items ? items.Children.Select(c => ((YamlScalarNode)c).Value!).ToList() : [];
+
+    private static string InstallTools()
+    {
+        var (code, output, error) = Run("bash", [Path.Combine(RepositoryRoot, "scripts", "ensure-chart-tools.sh")]);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"scripts/ensure-chart-tools.sh failed ({code}): {error}");
+        }
+
+        return output.Trim();
+    }
+
+    private static (int Code, string Output, string Error) Run(string program, IEnumerable<string> args)
+    {
+        var start = new ProcessStartInfo(program)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = RepositoryRoot,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + program);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        return (process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "AuthzWebhook.sln")))
+        {
+            directory = directory.Parent;
+        }
+
+        return directory?.FullName ?? throw new InvalidOperationException("repository root (AuthzWebhook.sln) not found above " + AppContext.BaseDirectory);
+    }
+}
