@@ -26,13 +26,21 @@ internal static class Chart
     }
 
     /// <summary><c>helm template</c>: the rendered stream, or the failure's message as <see cref="ChartRenderException"/>.</summary>
-    public static string Template(string valuesFile = "", params string[] sets)
+    public static string Template(string valuesFile = "", params string[] sets) => Template(valuesFile, sets, null);
+
+    private static string Template(string valuesFile, string[] sets, string? moreValues)
     {
         var args = new List<string> { "template", "authz-webhook", Directory, "--namespace", "authz-system" };
         if (valuesFile.Length > 0)
         {
             args.Add("--values");
             args.Add(Path.Combine(Directory, valuesFile));
+        }
+
+        if (moreValues is not null)
+        {
+            args.Add("--values");
+            args.Add(moreValues);
         }
 
         foreach (var set in sets)
@@ -43,6 +51,21 @@ internal static class Chart
 
         var (code, output, error) = Run(HelmPath.Value, args);
         return code == 0 ? output : throw new ChartRenderException(error);
+    }
+
+    /// <summary><c>helm template</c> with more values given as YAML, e.g. an empty list, which --set cannot express.</summary>
+    public static string TemplateWith(string valuesFile, string values)
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(file, values);
+            return Template(valuesFile, [], file);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 
     public static List<YamlMappingNode> Objects(string rendered)
