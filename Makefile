@@ -12,7 +12,7 @@ DEV_ISSUER := ASPNETCORE_ENVIRONMENT=Development \
 	AuthzWebhook__DevelopmentIssuer__SigningKeyPath=$(CURDIR)/.local/dev-issuer/signing-key.pem
 
 .PHONY: help run services stop-services pki migrate dev-token verify-log correlate test test-faults soak bench \
-	lint-dockerfile clean
+	lint-dockerfile lint-compose clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -96,6 +96,9 @@ bench: ## run the benchmarks (not part of make test); results in docs/benchmarks
 
 lint-dockerfile: ## lint docker/Dockerfile with dockerfilelint (installed under .local/tools/ on first use)
 	@scripts/lint-dockerfile.sh
+
+lint-compose: ## check docker/compose.yaml against the Compose Specification schema, and yamllint docker/*.yaml
+	@scripts/lint-compose.sh
 
 clean: ## remove build output and test results (keeps .local/)
 	rm -rf TestResults BenchmarkDotNet.Artifacts
