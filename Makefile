@@ -11,7 +11,8 @@ DEV_ISSUER := ASPNETCORE_ENVIRONMENT=Development \
 	AuthzWebhook__DevelopmentIssuer__Enabled=true \
 	AuthzWebhook__DevelopmentIssuer__SigningKeyPath=$(CURDIR)/.local/dev-issuer/signing-key.pem
 
-.PHONY: help run services stop-services pki migrate dev-token verify-log correlate test test-faults soak bench clean
+.PHONY: help run services stop-services pki migrate dev-token verify-log correlate test test-faults soak bench \
+	lint-dockerfile lint-compose clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -92,6 +93,12 @@ soak: ## ten minutes of mixed load with a fault every minute (not in make test);
 bench: ## run the benchmarks (not part of make test); results in docs/benchmarks.md
 	@scripts/ensure-packages.sh
 	dotnet run --project tests/AuthzWebhook.Benchmarks -c Release -- $(BENCH_ARGS)
+
+lint-dockerfile: ## lint docker/Dockerfile with dockerfilelint (installed under .local/tools/ on first use)
+	@scripts/lint-dockerfile.sh
+
+lint-compose: ## check docker/compose.yaml against the Compose Specification schema, and yamllint docker/*.yaml
+	@scripts/lint-compose.sh
 
 clean: ## remove build output and test results (keeps .local/)
 	rm -rf TestResults BenchmarkDotNet.Artifacts

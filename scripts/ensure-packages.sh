@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs what `make run` and `make test` need from Debian packages when it is missing:
 # PostgreSQL (server binaries), Redis and OpenSSL. Nothing is started here.
+# With arguments, installs those packages instead, each checked by the command of the same name
+# (`scripts/ensure-packages.sh yamllint` for `make lint-compose`).
 set -euo pipefail
 
 need=()
-if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then need+=(postgresql); fi
-if ! command -v redis-server >/dev/null 2>&1; then need+=(redis-server); fi
-if ! command -v openssl >/dev/null 2>&1; then need+=(openssl); fi
+if [ $# -gt 0 ]; then
+  for package in "$@"; do
+    if ! command -v "$package" >/dev/null 2>&1; then need+=("$package"); fi
+  done
+else
+  if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then need+=(postgresql); fi
+  if ! command -v redis-server >/dev/null 2>&1; then need+=(redis-server); fi
+  if ! command -v openssl >/dev/null 2>&1; then need+=(openssl); fi
+fi
 
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
