@@ -12,7 +12,7 @@ DEV_ISSUER := ASPNETCORE_ENVIRONMENT=Development \
 	AuthzWebhook__DevelopmentIssuer__SigningKeyPath=$(CURDIR)/.local/dev-issuer/signing-key.pem
 
 .PHONY: help run services stop-services pki migrate dev-token verify-log correlate test test-faults soak bench \
-	lint-dockerfile lint-compose clean
+	lint lint-dockerfile lint-compose clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -94,7 +94,9 @@ bench: ## run the benchmarks (not part of make test); results in docs/benchmarks
 	@scripts/ensure-packages.sh
 	dotnet run --project tests/AuthzWebhook.Benchmarks -c Release -- $(BENCH_ARGS)
 
-lint-dockerfile: ## lint docker/Dockerfile with dockerfilelint (installed under .local/tools/ on first use)
+lint: lint-dockerfile lint-compose ## the checks CI runs besides the tests (the chart's lint and validation are tests)
+
+lint-dockerfile: ## lint docker/Dockerfile with dockerfilelint (tools/package.json, installed on first use)
 	@scripts/lint-dockerfile.sh
 
 lint-compose: ## check docker/compose.yaml against the Compose Specification schema, and yamllint docker/*.yaml

@@ -5,7 +5,7 @@ namespace AuthzWebhook.Tests.Deployment;
 
 /// <summary>
 /// Renders and checks helm/authz-webhook with the real Helm binary. The tools are installed under the repository on
-/// first use (scripts/ensure-chart-tools.sh), so the chart tests run wherever the rest of the suite runs.
+/// first use (scripts/ensure-tools.sh), so the chart tests run wherever the rest of the suite runs.
 /// </summary>
 internal static class Chart
 {
@@ -137,10 +137,10 @@ internal static class Chart
 
     private static string InstallTools()
     {
-        var (code, output, error) = Run("bash", [Path.Combine(RepositoryRoot, "scripts", "ensure-chart-tools.sh")]);
+        var (code, output, error) = Run("bash", [Path.Combine(RepositoryRoot, "scripts", "ensure-tools.sh")]);
         if (code != 0)
         {
-            throw new InvalidOperationException($"scripts/ensure-chart-tools.sh failed ({code}): {error}");
+            throw new InvalidOperationException($"scripts/ensure-tools.sh failed ({code}): {error}");
         }
 
         return output.Trim();

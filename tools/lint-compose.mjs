@@ -1,14 +1,14 @@
 // Checks a Compose file without a Docker engine: valid YAML (no duplicate keys), valid against the Compose
 // Specification's JSON schema, and the references the schema cannot check (depends_on names a service, a named
 // volume is declared, the build context, the Dockerfile and repository files mounted into containers exist).
-// Usage: node scripts/lint-compose.mjs TOOLS_DIR COMPOSE_FILE   (TOOLS_DIR holds node_modules with ajv, yaml, dclint)
+// Usage: node tools/lint-compose.mjs TOOLS_DIR COMPOSE_FILE   (TOOLS_DIR holds node_modules with ajv, yaml, dclint)
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 
 const [toolsDir, composeFile] = process.argv.slice(2);
 if (!toolsDir || !composeFile) {
-  console.error('usage: node scripts/lint-compose.mjs TOOLS_DIR COMPOSE_FILE');
+  console.error('usage: node tools/lint-compose.mjs TOOLS_DIR COMPOSE_FILE');
   process.exit(2);
 }
 const require = createRequire(path.join(path.resolve(toolsDir), 'package.json'));

