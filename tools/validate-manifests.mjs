@@ -1,8 +1,16 @@
 // Validates every object in a multi-document YAML stream (e.g. `helm template` output) against the schema of its
 // apiVersion and kind: Kubernetes' own, cert-manager's and prometheus-operator's, from the packages in package.json.
 // An object of an apiVersion or kind without a schema here is an error, so that nothing goes unchecked.
+// The schema validators check types, formats and required fields but let unknown fields through, and a misspelt
+// field (readinesProbe) is silently dropped by the API server; so each object is also type-checked by the TypeScript
+// compiler as an object literal of the model's interface, whose excess-property check refuses any field the API does
+// not define, at every depth.
 // Usage: node tools/validate-manifests.mjs FILE|-   Prints one line per object; exits 1 if any is invalid.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 import { parseAllDocuments } from 'yaml';
 
 const modules = {
@@ -27,6 +35,8 @@ if (!file) {
 const text = readFileSync(file === '-' ? 0 : file, 'utf8');
 let failures = 0;
 let count = 0;
+// One line of TypeScript per object that passed its schema: `export const o<n>: import("<module>/<Kind>").I<Kind> = ...`.
+const typed = [];
 for (const doc of parseAllDocuments(text, { uniqueKeys: true })) {
   if (doc.errors.length) {
     console.log(`INVALID YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
@@ -53,11 +63,45 @@ for (const doc of parseAllDocuments(text, { uniqueKeys: true })) {
   }
   try {
     new model(object).validate();
-    console.log(`ok ${label}`);
+    typed.push({ label, line: `export const o${typed.length}: import(${JSON.stringify(`${path}/${kind}`)}).I${kind} = ${JSON.stringify(object)};` });
   } catch (error) {
     console.log(`INVALID ${label}: ${error.message}`);
     failures++;
   }
+}
+
+// The declarations resolve from this directory's node_modules, so the file is compiled from here.
+const here = dirname(fileURLToPath(import.meta.url));
+const work = mkdtempSync(join(tmpdir(), 'validate-manifests-'));
+const source = join(work, 'objects.ts');
+try {
+  writeFileSync(source, typed.map((t) => t.line).join('\n') + '\n');
+  const program = ts.createProgram([source], {
+    noEmit: true, strict: true, skipLibCheck: true, types: [],
+    module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022,
+    baseUrl: here, paths: { '*': [join(here, 'node_modules', '*')] },
+  });
+  const problems = new Map();
+  for (const diagnostic of ts.getPreEmitDiagnostics(program)) {
+    const message = ts.flattenDiagnosticMessageText(diagnostic.messageText, ' ');
+    const line = diagnostic.file ? diagnostic.file.getLineAndCharacterOfPosition(diagnostic.start ?? 0).line : -1;
+    const key = line >= 0 && line < typed.length ? line : -1;
+    problems.set(key, [...(problems.get(key) ?? []), message]);
+  }
+  typed.forEach((t, i) => {
+    if (problems.has(i)) {
+      console.log(`INVALID ${t.label}: ${problems.get(i).join('; ')}`);
+      failures++;
+    } else {
+      console.log(`ok ${t.label}`);
+    }
+  });
+  if (problems.has(-1)) {
+    console.log(`TYPECHECK: ${problems.get(-1).join('; ')}`);
+    failures++;
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
 }
 console.log(`${count} objects, ${failures} invalid`);
 process.exit(failures === 0 && count > 0 ? 0 : 1);

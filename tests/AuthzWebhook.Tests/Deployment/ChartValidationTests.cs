@@ -35,13 +35,23 @@ public sealed class ChartValidationTests
     }
 
     [Fact]
-    public void The_validator_refuses_an_invalid_object_and_an_unknown_kind()
+    public void The_validator_refuses_an_invalid_object_a_misspelt_field_and_an_unknown_kind()
     {
         const string Rendered = """
             apiVersion: apps/v1
             kind: Deployment
             metadata: {name: broken}
             spec: {replicas: "two", selector: {}, template: {}}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {name: misspelt}
+            spec: {ports: [{port: 443, targtPort: webhook}]}
+            ---
+            apiVersion: v1
+            kind: ConfigMap
+            metadata: {name: fine}
+            data: {a: b}
             ---
             apiVersion: example.com/v1
             kind: Widget
@@ -53,6 +63,9 @@ public sealed class ChartValidationTests
         Assert.Equal(1, code);
         Assert.Contains("INVALID apps/v1/Deployment broken", output, StringComparison.Ordinal);
         Assert.Contains("UNKNOWN example.com/v1/Widget unknown", output, StringComparison.Ordinal);
+        Assert.Contains("INVALID v1/Service misspelt: Object literal may only specify known properties, and '\"targtPort\"'", output, StringComparison.Ordinal);
+        Assert.Contains("ok v1/ConfigMap fine", output, StringComparison.Ordinal);
+        Assert.Contains("4 objects, 3 invalid", output, StringComparison.Ordinal);
     }
 
     /// <summary>
