@@ -11,8 +11,8 @@ DEV_ISSUER := ASPNETCORE_ENVIRONMENT=Development \
 	AuthzWebhook__DevelopmentIssuer__Enabled=true \
 	AuthzWebhook__DevelopmentIssuer__SigningKeyPath=$(CURDIR)/.local/dev-issuer/signing-key.pem
 
-.PHONY: help run services stop-services pki migrate dev-token verify-log correlate test test-faults soak bench \
-	lint lint-dockerfile lint-compose clean
+.PHONY: help run services stop-services pki migrate dev-token verify-log correlate rbac-audit test test-faults soak \
+	bench lint lint-dockerfile lint-compose clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-16s %s\n", $$1, $$2}'
@@ -72,6 +72,12 @@ correlate: ## join an API server audit log with the stored decisions: make corre
 	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
 	@set -a; . .local/services.env; set +a; \
 	dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll correlate "$(abspath $(AUDIT))"
+
+rbac-audit: ## report standing cluster-admin and wildcard RBAC: make rbac-audit INPUT=rbac.json [POLICY_OUT=suggested.yaml] [FORMAT=json]
+	@if [ -z "$(INPUT)" ]; then echo "usage: make rbac-audit INPUT=<kubectl get clusterrolebindings,rolebindings,clusterroles,roles -A -o json output; - for stdin> [POLICY_OUT=file] [FORMAT=text|json]" >&2; exit 2; fi
+	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
+	@dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll rbac-audit $(if $(filter -,$(INPUT)),-,"$(abspath $(INPUT))") \
+	  $(if $(POLICY_OUT),--policy-out "$(abspath $(POLICY_OUT))") $(if $(FORMAT),--format $(FORMAT))
 
 test: ## run every test (starts its own throwaway Postgres and Redis)
 	@scripts/ensure-packages.sh

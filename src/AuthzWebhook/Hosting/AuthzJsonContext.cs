@@ -3,6 +3,7 @@ using AuthzWebhook.Audit;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.Elevations;
 using AuthzWebhook.Notifications;
+using AuthzWebhook.RbacAudit;
 using AuthzWebhook.Storage.Redis;
 using AuthzWebhook.Webhook;
 
@@ -29,4 +30,5 @@ namespace AuthzWebhook.Hosting;
 [JsonSerializable(typeof(DecisionPage))]
 [JsonSerializable(typeof(ChainVerificationView))]
 [JsonSerializable(typeof(ActivityView))]
+[JsonSerializable(typeof(RbacAuditView))]
 internal sealed partial class AuthzJsonContext : JsonSerializerContext;

@@ -5,6 +5,7 @@ using AuthzWebhook.Identity;
 using AuthzWebhook.Notifications;
 using AuthzWebhook.Observability;
 using AuthzWebhook.Policy;
+using AuthzWebhook.RbacAudit;
 using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Storage.Redis;
 using AuthzWebhook.Webhook;
@@ -20,8 +21,8 @@ namespace AuthzWebhook.Hosting;
 internal static class HostingExtensions
 {
     /// <summary>
-    /// Registers the service; with a command (<c>migrate</c>, <c>dev-token</c>, <c>verify-log</c>, <c>correlate</c>) first,
-    /// only what it needs.
+    /// Registers the service; with a command (<c>migrate</c>, <c>dev-token</c>, <c>verify-log</c>, <c>correlate</c>,
+    /// <c>rbac-audit</c>) first, only what it needs.
     /// </summary>
     public static WebApplicationBuilder AddAuthzWebhook(this WebApplicationBuilder builder, params string[] args)
     {
@@ -37,7 +38,7 @@ internal static class HostingExtensions
             return builder;
         }
 
-        if (IsVerifyLogCommand(args))
+        if (IsVerifyLogCommand(args) || IsRbacAuditCommand(args))
         {
             return builder;
         }
@@ -85,8 +86,10 @@ internal static class HostingExtensions
 
     private static bool IsCorrelateCommand(string[] args) => args is [CorrelateCommand.Name, ..];
 
+    private static bool IsRbacAuditCommand(string[] args) => args is [RbacAuditCommand.Name, ..];
+
     /// <summary>A one-shot command instead of the service: it serves nothing.</summary>
-    private static bool IsCommand(string[] args) => IsMigrateCommand(args) || IsDevTokenCommand(args) || IsVerifyLogCommand(args) || IsCorrelateCommand(args);
+    private static bool IsCommand(string[] args) => IsMigrateCommand(args) || IsDevTokenCommand(args) || IsVerifyLogCommand(args) || IsCorrelateCommand(args) || IsRbacAuditCommand(args);
 
     /// <summary>The request pipeline and endpoints; none with <c>migrate</c>, which serves nothing.</summary>
     public static WebApplication MapAuthzWebhook(this WebApplication app, params string[] args)
@@ -155,7 +158,7 @@ internal static class HostingExtensions
     /// <summary>
     /// Runs the service; with <c>migrate</c> only applies <c>sql/</c>, with <c>dev-token</c> only prints a development
     /// token, with <c>verify-log</c> only checks a decision log's hash chains, with <c>correlate</c> only joins an API server
-    /// audit log with the stored decisions.
+    /// audit log with the stored decisions, with <c>rbac-audit</c> only reports standing privileged RBAC bindings.
     /// </summary>
     public static async Task<int> RunAuthzWebhookAsync(this WebApplication app, string[] args)
     {
@@ -180,6 +183,11 @@ internal static class HostingExtensions
         if (IsCorrelateCommand(args))
         {
             return await CorrelateCommand.RunAsync(app.Services, args).ConfigureAwait(false);
+        }
+
+        if (IsRbacAuditCommand(args))
+        {
+            return await RbacAuditCommand.RunAsync(args, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
         }
 
         await app.RunAsync().ConfigureAwait(false);

@@ -350,7 +350,8 @@ internal static class PolicyLoader
 
     private static string? NotBlank(string value) => string.IsNullOrWhiteSpace(value) ? "must not be empty" : null;
 
-    private static string? ValidateResource(string value)
+    /// <summary>Null when <paramref name="value"/> may stand in a rule's resources; rbac-audit uses it to keep only what a template may hold.</summary>
+    internal static string? ValidateResource(string value)
     {
         if (value == "*")
         {
@@ -373,7 +374,8 @@ internal static class PolicyLoader
         return null;
     }
 
-    private static string? ValidateNonResourceUrl(string value)
+    /// <summary>Null when <paramref name="value"/> may stand in a rule's nonResourceURLs.</summary>
+    internal static string? ValidateNonResourceUrl(string value)
     {
         if (value == "*")
         {
