@@ -11,7 +11,8 @@ namespace AuthzWebhook.Decisions;
 /// Each queued record gets a ticket, in queue order, and <see cref="WhenWrittenAsync"/> completes once the writer has
 /// put it out (stdout flushed, spool appended): the review's answer waits for that, so an answer the API server
 /// received always has its record, even if the process is killed the next instant. The writer signals once per
-/// batch, so waiting costs one hand-off, not one write per review.
+/// batch, so waiting costs one hand-off, not one write per review; waiters are kept ordered by ticket, so a batch
+/// wakes only the reviews whose records it holds.
 /// </summary>
 internal sealed class DecisionLog : IDisposable
 {
@@ -21,13 +22,17 @@ internal sealed class DecisionLog : IDisposable
     private readonly Channel<DecisionRecord> _channel;
     private readonly AuthzMetrics _metrics;
     private readonly Lock _queueLock = new();
+
+    // Reviews waiting for their record, lowest ticket first; guarded by _waitLock, as is every change of _written and
+    // _failed, so that a waiter is either registered before the writer's report (and released by it) or sees it.
+    private readonly Lock _waitLock = new();
+    private readonly PriorityQueue<Waiter, long> _waiters = new();
     private long _dropped;
     private long _queued;
     private long _written;
     private volatile bool _failed;
     private readonly long _timeoutTicks;
     private readonly ITimer _tick;
-    private TaskCompletionSource _batchWritten = NewSignal();
 
     public DecisionLog(IOptions<DecisionLogOptions> options, AuthzMetrics metrics)
         : this(options, metrics, TimeProvider.System)
@@ -39,9 +44,9 @@ internal sealed class DecisionLog : IDisposable
         _metrics = metrics;
         _timeoutTicks = (long)(options.Value.WriteTimeout.TotalSeconds * Stopwatch.Frequency);
 
-        // One shared tick wakes every waiter a few times a second to check its own deadline: a timer per review would
-        // cost an allocation on every answer, and a healthy writer releases them long before the tick anyway.
-        _tick = timeProvider.CreateTimer(_ => Release(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+        // One shared tick checks the waiters' deadlines a few times a second: a timer per review would cost an
+        // allocation on every answer, and a healthy writer releases them long before the tick anyway.
+        _tick = timeProvider.CreateTimer(_ => ExpireOverdue(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
         _channel = Channel.CreateBounded<DecisionRecord>(
             new BoundedChannelOptions(options.Value.Capacity)
             {
@@ -91,22 +96,52 @@ internal sealed class DecisionLog : IDisposable
             return Written;
         }
 
-        return _failed ? NotWritten : WaitAsync(ticket, Stopwatch.GetTimestamp() + _timeoutTicks);
+        lock (_waitLock)
+        {
+            if (_written >= ticket)
+            {
+                return Written;
+            }
+
+            if (_failed)
+            {
+                return NotWritten;
+            }
+
+            // Continuations run on the thread pool, never inline under the lock or on the writer's thread.
+            var signal = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Enqueue(new Waiter(signal, Stopwatch.GetTimestamp() + _timeoutTicks), ticket);
+            return signal.Task;
+        }
     }
 
-    /// <summary>The writer has put out <paramref name="count"/> more records, in queue order.</summary>
+    /// <summary>The writer has put out <paramref name="count"/> more records, in queue order: their waiters, and only theirs, are released.</summary>
     public void MarkWritten(int count)
     {
-        // The count moves before the signal is swapped, so a waiter that takes the new signal sees the new count.
-        Interlocked.Add(ref _written, count);
-        Release();
+        lock (_waitLock)
+        {
+            // Written under the lock, read without it on the fast path above: a ticket seen as written is written.
+            var written = _written + count;
+            Interlocked.Exchange(ref _written, written);
+            while (_waiters.TryPeek(out var waiter, out var ticket) && ticket <= written)
+            {
+                _waiters.Dequeue();
+                waiter.Signal.TrySetResult(true);
+            }
+        }
     }
 
     /// <summary>The writer has stopped for good (its output failed): nobody waits on it any longer.</summary>
     public void MarkFailed()
     {
-        _failed = true;
-        Release();
+        lock (_waitLock)
+        {
+            _failed = true;
+            while (_waiters.TryDequeue(out var waiter, out _))
+            {
+                waiter.Signal.TrySetResult(false);
+            }
+        }
     }
 
     /// <summary>No more records will come (shutdown); the writer drains what is buffered.</summary>
@@ -114,27 +149,30 @@ internal sealed class DecisionLog : IDisposable
 
     public void Dispose() => _tick.Dispose();
 
-    private async Task<bool> WaitAsync(long ticket, long deadline)
+    /// <summary>
+    /// Tells the waiters whose deadline has passed that their record is not written. They stay in the queue until the
+    /// writer reaches their ticket (completing them again does nothing): tickets are only given to records the buffer
+    /// took, so there are never more of them than the buffer holds plus a batch.
+    /// </summary>
+    private void ExpireOverdue()
     {
-        while (true)
+        lock (_waitLock)
         {
-            var signal = Volatile.Read(ref _batchWritten);
-            if (Interlocked.Read(ref _written) >= ticket)
+            if (_waiters.Count == 0)
             {
-                return true;
+                return;
             }
 
-            if (_failed || Stopwatch.GetTimestamp() > deadline)
+            var now = Stopwatch.GetTimestamp();
+            foreach (var (waiter, _) in _waiters.UnorderedItems)
             {
-                return false;
+                if (now > waiter.Deadline)
+                {
+                    waiter.Signal.TrySetResult(false);
+                }
             }
-
-            await signal.Task.ConfigureAwait(false);
         }
     }
 
-    /// <summary>Wakes every waiter to look again; those whose record is written, or whose deadline passed, return.</summary>
-    private void Release() => Interlocked.Exchange(ref _batchWritten, NewSignal()).TrySetResult();
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly record struct Waiter(TaskCompletionSource<bool> Signal, long Deadline);
 }
