@@ -1,5 +1,6 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using AuthzWebhook.Hosting;
 
@@ -9,9 +10,10 @@ namespace AuthzWebhook.Audit;
 /// An append-only file of every record on its way to Postgres, one <c>run TAB record-json</c> line each, and beside it
 /// the offset up to which they have been stored. It survives a restart; a crash between storing a batch and saving
 /// the offset only makes a batch be sent twice, which the store ignores (records are keyed by decision id).
-/// Appends are buffered and handed to the operating system by <see cref="Flush"/>, once per batch the writer handles
-/// (enough for a killed process), and put on disk by <see cref="SyncToDisk"/> about once a second, off the request
-/// path (for a lost machine). The file starts afresh whenever everything in it is stored, and is compacted when a
+/// Appends are collected and handed to the operating system by <see cref="Flush"/> in one write, once per batch the
+/// writer handles (enough for a killed process), and put on disk by <see cref="SyncToDisk"/> about once a second, off
+/// the request path (for a lost machine). A write that fails (disk full) is cut off again, so the file always ends
+/// with a whole line and the next batch never continues a torn one. The file starts afresh whenever everything in it is stored, and is compacted when a
 /// long stored prefix has built up under steady load. Used by one writer thread and one delivering thread under
 /// <see cref="DecisionStoreQueue"/>'s lock.
 /// </summary>
@@ -26,15 +28,29 @@ internal sealed class DecisionSpool : IDisposable
     private readonly string _path;
     private readonly string _offsetPath;
     private readonly long _compactAfter;
+    private readonly Func<string, FileStream> _openAppender;
+    private readonly ArrayBufferWriter<byte> _staged = new(256 * 1024);
+    private int _stagedCount;
     private long _delivered;
+
+    // The end of the last whole line: what Flush has written in full. The file is never read past it, and cut back
+    // to it after a failed write.
+    private long _committed;
     private FileStream? _appender;
     private Guid _prefixRun;
     private byte[] _prefix = [];
 
     public DecisionSpool(string path, long compactAfter = CompactAfter)
+        : this(path, compactAfter, OpenAppender)
+    {
+    }
+
+    /// <summary>With the append stream opened by <paramref name="openAppender"/> (tests use one that fails like a full disk).</summary>
+    internal DecisionSpool(string path, long compactAfter, Func<string, FileStream> openAppender)
     {
         _path = path;
         _compactAfter = compactAfter;
+        _openAppender = openAppender;
         _offsetPath = path + ".offset";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         _delivered = File.Exists(_offsetPath) && long.TryParse(File.ReadAllText(_offsetPath), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
@@ -47,15 +63,16 @@ internal sealed class DecisionSpool : IDisposable
             File.Delete(_offsetPath);
         }
 
+        _committed = File.Exists(_path) ? new FileInfo(_path).Length : 0;
         Pending = CountPending();
     }
 
     /// <summary>Records in the file not yet stored.</summary>
     public long Pending { get; private set; }
 
+    /// <summary>Collects the record's line for the next <see cref="Flush"/>; by the writer thread only.</summary>
     public void Append(PendingDecision record)
     {
-        _appender ??= new FileStream(_path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite, 256 * 1024);
         if (record.Run != _prefixRun)
         {
             // One run per process: its prefix is formatted once, not once per record.
@@ -63,14 +80,96 @@ internal sealed class DecisionSpool : IDisposable
             _prefix = System.Text.Encoding.ASCII.GetBytes(record.Run.ToString("N") + "\t");
         }
 
-        _appender.Write(_prefix);
-        _appender.Write(record.Line);
-        _appender.WriteByte((byte)'\n');
-        Pending++;
+        _staged.Write(_prefix);
+        _staged.Write(record.Line);
+        _staged.Write("\n"u8);
+        _stagedCount++;
     }
 
-    /// <summary>Hands what was appended to the operating system: a killed process loses none of it from here on.</summary>
-    public void Flush() => _appender?.Flush(flushToDisk: false);
+    /// <summary>
+    /// Writes the collected lines in one piece and hands them to the operating system: a killed process loses none of
+    /// them from here on. If the write fails, the file is cut back to where it ended, the lines are dropped, and the
+    /// exception is passed on: the caller answers for those records.
+    /// </summary>
+    public void Flush()
+    {
+        if (_stagedCount == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (_appender is null)
+            {
+                _appender = _openAppender(_path);
+                // Whatever a failed write left past the last whole line goes before anything is added.
+                if (_appender.Length > _committed)
+                {
+                    _appender.SetLength(_committed);
+                }
+
+                _appender.Position = _committed;
+            }
+
+            _appender.Write(_staged.WrittenSpan);
+            _committed += _staged.WrittenCount;
+            Pending += _stagedCount;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            CutBack();
+            throw;
+        }
+        finally
+        {
+            _staged.ResetWrittenCount();
+            _stagedCount = 0;
+        }
+    }
+
+    /// <summary>
+    /// After a failed write: the torn part is cut off, so that the file ends with a whole line. If even that fails,
+    /// the stream is dropped all the same and the next <see cref="Flush"/> cuts the file back when it opens it again.
+    /// </summary>
+    private void CutBack()
+    {
+        var appender = _appender;
+        _appender = null;
+        if (appender is null)
+        {
+            return;
+        }
+
+        try
+        {
+            appender.SetLength(_committed);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+        }
+        finally
+        {
+            DisposeQuietly(appender);
+        }
+    }
+
+    private static void DisposeQuietly(FileStream stream)
+    {
+        try
+        {
+            stream.Dispose();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Unbuffered: nothing of ours is lost with it.
+        }
+    }
+
+    private static FileStream OpenAppender(string path) =>
+        // Unbuffered: the lines are collected in Append and written by Flush in one call, so a failed write can be
+        // cut off again; a stream buffer would hold bytes that a later flush might still push after the cut.
+        new(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
 
     /// <summary>Puts the file on disk. Through a handle of its own, so that the writer appending meanwhile is not held up.</summary>
     public void SyncToDisk()
@@ -100,52 +199,108 @@ internal sealed class DecisionSpool : IDisposable
 
     public void Dispose() => CloseAppender(toDisk: true);
 
-    /// <summary>Closes the append stream; to disk only when what it wrote must outlive the machine.</summary>
+    /// <summary>Closes the append stream (which holds nothing unwritten); to disk only when what it wrote must outlive the machine.</summary>
     private void CloseAppender(bool toDisk)
     {
         if (_appender is not null)
         {
-            _appender.Flush(flushToDisk: toDisk);
+            if (toDisk)
+            {
+                _appender.Flush(flushToDisk: true);
+            }
+
             _appender.Dispose();
             _appender = null;
         }
     }
 
-    /// <summary>Up to <paramref name="max"/> records from the delivered offset on, and the offset after them.</summary>
-    public (List<PendingDecision> Records, long End) Read(int max)
+    /// <summary>
+    /// Up to <paramref name="max"/> lines from the delivered offset on, no further than the last whole line: the
+    /// records they hold, the offset after them, how many lines they were and how many of those could not be read back
+    /// (torn by a crash, or damaged): such a line is passed over and counted, never glued to the next.
+    /// </summary>
+    public (List<PendingDecision> Records, long End, int Lines, int Unreadable) Read(int max)
     {
         var records = new List<PendingDecision>();
-        // Appended records must be in the file before another stream can read them.
-        _appender?.Flush(flushToDisk: false);
-        if (!File.Exists(_path))
+        var limit = _committed;
+        var end = _delivered;
+        int lines = 0, unreadable = 0;
+        if (end >= limit || !File.Exists(_path))
         {
-            return (records, _delivered);
+            return (records, end, 0, 0);
         }
 
-        using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        file.Seek(_delivered, SeekOrigin.Begin);
-        var end = _delivered;
-        using var reader = new StreamReader(file, Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
-        while (records.Count < max && reader.ReadLine() is { } line)
+        using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        file.Seek(end, SeekOrigin.Begin);
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
         {
-            end += Encoding.UTF8.GetByteCount(line) + 1;
-            if (Parse(line) is { } record)
+            // buffer[start..filled) holds bytes read from the file and not yet taken; `read` is the file offset of `filled`.
+            int start = 0, filled = 0;
+            var read = end;
+            while (lines < max)
             {
-                records.Add(record);
+                var newline = buffer.AsSpan(start, filled - start).IndexOf((byte)'\n');
+                if (newline >= 0)
+                {
+                    var line = buffer.AsSpan(start, newline);
+                    start += newline + 1;
+                    end += newline + 1;
+                    lines++;
+                    if (Parse(line) is { } record)
+                    {
+                        records.Add(record);
+                    }
+                    else
+                    {
+                        unreadable++;
+                    }
+
+                    continue;
+                }
+
+                if (read >= limit)
+                {
+                    // Nothing unread below the last whole line (a line is never left open below it).
+                    break;
+                }
+
+                // Keep the partial line, make room (a long line grows the buffer), read on.
+                buffer.AsSpan(start, filled - start).CopyTo(buffer);
+                filled -= start;
+                start = 0;
+                if (filled == buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                    buffer.AsSpan(0, filled).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                var got = file.Read(buffer, filled, (int)Math.Min(buffer.Length - filled, limit - read));
+                if (got == 0)
+                {
+                    break;
+                }
+
+                filled += got;
+                read += got;
             }
         }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
 
-        return (records, end);
+        return (records, end, lines, unreadable);
     }
 
     /// <summary>Everything before <paramref name="end"/> is stored; once all is, the file starts afresh.</summary>
-    public void Acknowledge(long end, int count)
+    public void Acknowledge(long end, int lines)
     {
         _delivered = end;
-        Pending = Math.Max(0, Pending - count);
-        _appender?.Flush(flushToDisk: false);
-        var length = File.Exists(_path) ? new FileInfo(_path).Length : 0;
-        if (_delivered >= length)
+        Pending = Math.Max(0, Pending - lines);
+        if (_delivered >= _committed)
         {
             // Closed first: an append stream left open would go on writing into the deleted file. The offset goes
             // first: a crash between the two must not leave an offset for a file that no longer exists. No sync to disk:
@@ -154,11 +309,12 @@ internal sealed class DecisionSpool : IDisposable
             File.Delete(_offsetPath);
             File.Delete(_path);
             _delivered = 0;
+            _committed = 0;
             Pending = 0;
             return;
         }
 
-        if (_delivered >= _compactAfter && length - _delivered <= _compactAfter / 8)
+        if (_delivered >= _compactAfter && _committed - _delivered <= _compactAfter / 8)
         {
             Compact();
             return;
@@ -186,19 +342,21 @@ internal sealed class DecisionSpool : IDisposable
 
         File.WriteAllText(_offsetPath, "0");
         File.Move(copy, _path, overwrite: true);
+        _committed -= _delivered;
         _delivered = 0;
     }
 
-    private static PendingDecision? Parse(string line)
+    /// <summary>The record on a <c>run TAB record-json</c> line; null when the line is not one (torn or damaged).</summary>
+    private static PendingDecision? Parse(ReadOnlySpan<byte> line)
     {
-        var tab = line.IndexOf('\t', StringComparison.Ordinal);
-        if (tab <= 0 || !Guid.TryParseExact(line[..tab], "N", out var run))
+        const int RunLength = 32;
+        if (line.Length <= RunLength || line[RunLength] != (byte)'\t'
+            || !Utf8Parser.TryParse(line[..RunLength], out Guid run, out var consumed, 'N') || consumed != RunLength)
         {
-            // A torn last line from a crash mid-write; the record it held was never acknowledged to anyone.
             return null;
         }
 
-        var json = Encoding.UTF8.GetBytes(line[(tab + 1)..]);
+        var json = line[(RunLength + 1)..].ToArray();
         try
         {
             var record = JsonSerializer.Deserialize(json, AuthzJsonContext.Default.DecisionRecord);

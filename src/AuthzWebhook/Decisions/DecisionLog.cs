@@ -27,6 +27,12 @@ internal sealed class DecisionLog : IDisposable
     // _failed, so that a waiter is either registered before the writer's report (and released by it) or sees it.
     private readonly Lock _waitLock = new();
     private readonly PriorityQueue<Waiter, long> _waiters = new();
+
+    // Tickets the writer handled without keeping their records (the spool refused a batch), oldest first, adjacent
+    // ranges merged; a review asks right after taking its ticket, so only the latest few can still matter.
+    private const int NotWrittenRangesKept = 64;
+    private readonly List<(long From, long To)> _notWritten = [];
+    private volatile int _notWrittenRanges;
     private long _dropped;
     private long _queued;
     private long _written;
@@ -91,7 +97,8 @@ internal sealed class DecisionLog : IDisposable
     /// </summary>
     public Task<bool> WhenWrittenAsync(long ticket)
     {
-        if (Interlocked.Read(ref _written) >= ticket)
+        // The ranges are recorded before _written moves past them, so a ticket seen as handled with no ranges is written.
+        if (Interlocked.Read(ref _written) >= ticket && _notWrittenRanges == 0)
         {
             return Written;
         }
@@ -100,7 +107,7 @@ internal sealed class DecisionLog : IDisposable
         {
             if (_written >= ticket)
             {
-                return Written;
+                return IsNotWritten(ticket) ? NotWritten : Written;
             }
 
             if (_failed)
@@ -116,20 +123,13 @@ internal sealed class DecisionLog : IDisposable
     }
 
     /// <summary>The writer has put out <paramref name="count"/> more records, in queue order: their waiters, and only theirs, are released.</summary>
-    public void MarkWritten(int count)
-    {
-        lock (_waitLock)
-        {
-            // Written under the lock, read without it on the fast path above: a ticket seen as written is written.
-            var written = _written + count;
-            Interlocked.Exchange(ref _written, written);
-            while (_waiters.TryPeek(out var waiter, out var ticket) && ticket <= written)
-            {
-                _waiters.Dequeue();
-                waiter.Signal.TrySetResult(true);
-            }
-        }
-    }
+    public void MarkWritten(int count) => Handled(count, written: true);
+
+    /// <summary>
+    /// The writer has handled <paramref name="count"/> more records, in queue order, but could not keep them (the spool
+    /// refused the batch): their reviews learn that their records are not written, and the writer goes on.
+    /// </summary>
+    public void MarkNotWritten(int count) => Handled(count, written: false);
 
     /// <summary>The writer has stopped for good (its output failed): nobody waits on it any longer.</summary>
     public void MarkFailed()
@@ -148,6 +148,55 @@ internal sealed class DecisionLog : IDisposable
     public void Complete() => _channel.Writer.TryComplete();
 
     public void Dispose() => _tick.Dispose();
+
+    private void Handled(int count, bool written)
+    {
+        lock (_waitLock)
+        {
+            var from = _written + 1;
+            var to = _written + count;
+            if (!written && count > 0)
+            {
+                if (_notWritten.Count > 0 && _notWritten[^1].To == from - 1)
+                {
+                    _notWritten[^1] = (_notWritten[^1].From, to);
+                }
+                else
+                {
+                    if (_notWritten.Count == NotWrittenRangesKept)
+                    {
+                        _notWritten.RemoveAt(0);
+                    }
+
+                    _notWritten.Add((from, to));
+                }
+
+                _notWrittenRanges = _notWritten.Count;
+            }
+
+            // Moved under the lock, read without it on the fast path: a waiter registers either before this (and is
+            // released below) or after (and sees the new count).
+            Interlocked.Exchange(ref _written, to);
+            while (_waiters.TryPeek(out var waiter, out var ticket) && ticket <= to)
+            {
+                _waiters.Dequeue();
+                waiter.Signal.TrySetResult(written);
+            }
+        }
+    }
+
+    private bool IsNotWritten(long ticket)
+    {
+        foreach (var (from, to) in _notWritten)
+        {
+            if (ticket >= from && ticket <= to)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     /// <summary>
     /// Tells the waiters whose deadline has passed that their record is not written. They stay in the queue until the

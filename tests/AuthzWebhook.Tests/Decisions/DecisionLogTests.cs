@@ -150,6 +150,33 @@ public sealed class DecisionLogTests
     }
 
     [Fact]
+    public async Task A_batch_the_writer_could_not_keep_fails_only_its_own_reviews_even_those_asking_late()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), new AuthzMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var tickets = new long[5];
+        for (var i = 0; i < tickets.Length; i++)
+        {
+            Assert.True(log.Write(Record(i), out tickets[i]));
+        }
+
+        var waitingSecond = log.WhenWrittenAsync(tickets[1]);
+        var waitingFifth = log.WhenWrittenAsync(tickets[4]);
+
+        log.MarkWritten(1);
+        log.MarkNotWritten(2);
+        log.MarkWritten(2);
+
+        Assert.False(await waitingSecond.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await waitingFifth.WaitAsync(TimeSpan.FromSeconds(5)));
+        // Reviews that ask only after their batch was handled get the same answer.
+        Assert.True(await log.WhenWrittenAsync(tickets[0]));
+        Assert.False(await log.WhenWrittenAsync(tickets[2]));
+        Assert.True(await log.WhenWrittenAsync(tickets[3]));
+        Assert.True(await log.WhenWrittenAsync(0));
+    }
+
+    [Fact]
     public async Task When_the_writer_fails_every_waiting_review_learns_that_its_record_is_not_written()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
