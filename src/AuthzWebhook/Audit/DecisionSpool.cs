@@ -13,9 +13,17 @@ namespace AuthzWebhook.Audit;
 /// Appends are collected and handed to the operating system by <see cref="Flush"/> in one write, once per batch the
 /// writer handles (enough for a killed process), and put on disk by <see cref="SyncToDisk"/> about once a second, off
 /// the request path (for a lost machine). A write that fails (disk full) is cut off again, so the file always ends
-/// with a whole line and the next batch never continues a torn one. The file starts afresh whenever everything in it is stored, and is compacted when a
-/// long stored prefix has built up under steady load. Used by one writer thread and one delivering thread under
-/// <see cref="DecisionStoreQueue"/>'s lock.
+/// with a whole line and the next batch never continues a torn one. The file starts afresh whenever everything in it
+/// is stored, and is compacted when a long stored prefix has built up under steady load.
+/// <para>
+/// Two threads use it. The record writer appends (<see cref="Append"/> alone, <see cref="Flush"/> under
+/// <see cref="Gate"/>). The delivering thread reads, acknowledges and compacts, and is the only one that moves the
+/// delivered offset, deletes the file or replaces it. So the bytes between the delivered offset and the last whole
+/// line (<c>_committed</c>, which only grows under the gate, except when the delivering thread itself resets it) never
+/// change under the delivering thread's feet: it reads them, and copies them for compaction, without the gate, and the
+/// writer never waits on that file work. The gate is held only for bookkeeping and for the short steps that must not
+/// interleave with an append (removing the file, switching to the compacted copy).
+/// </para>
 /// </summary>
 internal sealed class DecisionSpool : IDisposable
 {
@@ -28,7 +36,10 @@ internal sealed class DecisionSpool : IDisposable
     private readonly string _path;
     private readonly string _offsetPath;
     private readonly long _compactAfter;
+    private readonly string _compactPath;
     private readonly Func<string, FileStream> _openAppender;
+    private readonly Func<string, FileStream> _openReader;
+    private FollowUp _followUp;
     private readonly ArrayBufferWriter<byte> _staged = new(256 * 1024);
     private int _stagedCount;
     private long _delivered;
@@ -45,14 +56,21 @@ internal sealed class DecisionSpool : IDisposable
     {
     }
 
-    /// <summary>With the append stream opened by <paramref name="openAppender"/> (tests use one that fails like a full disk).</summary>
-    internal DecisionSpool(string path, long compactAfter, Func<string, FileStream> openAppender)
+    /// <summary>
+    /// With the append stream opened by <paramref name="openAppender"/> (tests use one that fails like a full disk) and
+    /// the streams that read the file back by <paramref name="openReader"/> (tests use one that pauses).
+    /// </summary>
+    internal DecisionSpool(string path, long compactAfter, Func<string, FileStream> openAppender, Func<string, FileStream>? openReader = null)
     {
         _path = path;
         _compactAfter = compactAfter;
         _openAppender = openAppender;
+        _openReader = openReader ?? OpenReader;
         _offsetPath = path + ".offset";
+        _compactPath = path + ".compact";
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        // Left by a crash during compaction before the copy replaced the file: the file and its offset are intact.
+        File.Delete(_compactPath);
         _delivered = File.Exists(_offsetPath) && long.TryParse(File.ReadAllText(_offsetPath), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
         TerminateTornLine();
         if (!OffsetFitsFile())
@@ -67,7 +85,10 @@ internal sealed class DecisionSpool : IDisposable
         Pending = CountPending();
     }
 
-    /// <summary>Records in the file not yet stored.</summary>
+    /// <summary>Guards the state shared by the two threads; <see cref="DecisionStoreQueue"/> keeps its memory copy under it too.</summary>
+    public Lock Gate { get; } = new();
+
+    /// <summary>Records in the file not yet stored (under the gate).</summary>
     public long Pending { get; private set; }
 
     /// <summary>Collects the record's line for the next <see cref="Flush"/>; by the writer thread only.</summary>
@@ -166,6 +187,9 @@ internal sealed class DecisionSpool : IDisposable
         }
     }
 
+    private static FileStream OpenReader(string path) =>
+        new(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+
     private static FileStream OpenAppender(string path) =>
         // Unbuffered: the lines are collected in Append and written by Flush in one call, so a failed write can be
         // cut off again; a stream buffer would hold bytes that a later flush might still push after the cut.
@@ -217,20 +241,26 @@ internal sealed class DecisionSpool : IDisposable
     /// <summary>
     /// Up to <paramref name="max"/> lines from the delivered offset on, no further than the last whole line: the
     /// records they hold, the offset after them, how many lines they were and how many of those could not be read back
-    /// (torn by a crash, or damaged): such a line is passed over and counted, never glued to the next.
+    /// (torn by a crash, or damaged): such a line is passed over and counted, never glued to the next. By the delivering
+    /// thread, without the gate (see the class summary): the writer appends meanwhile.
     /// </summary>
     public (List<PendingDecision> Records, long End, int Lines, int Unreadable) Read(int max)
     {
         var records = new List<PendingDecision>();
-        var limit = _committed;
-        var end = _delivered;
+        long end, limit;
+        lock (Gate)
+        {
+            end = _delivered;
+            limit = _committed;
+        }
+
         int lines = 0, unreadable = 0;
-        if (end >= limit || !File.Exists(_path))
+        if (end >= limit)
         {
             return (records, end, 0, 0);
         }
 
-        using var file = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
+        using var file = _openReader(_path);
         file.Seek(end, SeekOrigin.Begin);
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         try
@@ -295,55 +325,140 @@ internal sealed class DecisionSpool : IDisposable
         return (records, end, lines, unreadable);
     }
 
-    /// <summary>Everything before <paramref name="end"/> is stored; once all is, the file starts afresh.</summary>
+    /// <summary>
+    /// Everything before <paramref name="end"/> is stored; once all is, the file starts afresh. Under the gate, by the
+    /// delivering thread, which then calls <see cref="Settle"/> without it for the file work this leaves.
+    /// </summary>
     public void Acknowledge(long end, int lines)
     {
         _delivered = end;
         Pending = Math.Max(0, Pending - lines);
         if (_delivered >= _committed)
         {
-            // Closed first: an append stream left open would go on writing into the deleted file. The offset goes
-            // first: a crash between the two must not leave an offset for a file that no longer exists. No sync to disk:
-            // everything in the file is stored, and this runs under the queue's lock, which the record writer waits on.
+            // Under the gate, so that no append goes into the file being removed. Closed first: an append stream left
+            // open would go on writing into the deleted file. The offset goes first: a crash between the two must not
+            // leave an offset for a file that no longer exists. No sync to disk: everything in the file is stored.
             CloseAppender(toDisk: false);
             File.Delete(_offsetPath);
             File.Delete(_path);
             _delivered = 0;
             _committed = 0;
             Pending = 0;
+            _followUp = FollowUp.None;
             return;
         }
 
-        if (_delivered >= _compactAfter && _committed - _delivered <= _compactAfter / 8)
+        _followUp = _delivered >= _compactAfter && _committed - _delivered <= _compactAfter / 8 ? FollowUp.Compact : FollowUp.SaveOffset;
+    }
+
+    /// <summary>Saves the offset <see cref="Acknowledge"/> moved, or compacts the file; by the delivering thread, without the gate.</summary>
+    public void Settle()
+    {
+        var followUp = _followUp;
+        _followUp = FollowUp.None;
+        if (followUp == FollowUp.SaveOffset)
+        {
+            // Only this thread writes the offset or removes the file, so it is the offset of the file that is there.
+            WriteOffset(_delivered, toDisk: false);
+        }
+        else if (followUp == FollowUp.Compact)
         {
             Compact();
-            return;
         }
-
-        File.WriteAllText(_offsetPath, _delivered.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>
-    /// Replaces the file with what is not yet stored. The copy is on disk before the offset is reset and it replaces
-    /// the original: a crash between the two makes the next start send the old file again from its beginning, which
-    /// the store ignores (records keyed by decision id); never does an offset point into the wrong file.
+    /// Replaces the file with what is not yet stored, while the writer goes on appending. The copy is made without the
+    /// gate; only the last few lines appended meanwhile, and the switch, are done under it. A crash at any step leaves
+    /// a file and offset that agree:
+    /// <list type="number">
+    /// <item>during the copy: the file and its offset are untouched; the partial copy is removed at the next start;</item>
+    /// <item>after the offset is reset, before the rename: the old file is sent again from its start, which the store
+    /// ignores (records keyed by decision id); the copy is on disk before the reset, and the reset before the rename, so
+    /// after a lost machine too the offset never points into the wrong file;</item>
+    /// <item>after the rename: the new file from its start.</item>
+    /// </list>
+    /// The lines copied under the gate are on disk once the file is synced right after the switch; until then they
+    /// are as exposed to a lost machine as any append before the next sync.
     /// </summary>
     private void Compact()
     {
-        CloseAppender(toDisk: false);
-        var copy = _path + ".compact";
-        using (var source = new FileStream(_path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite))
-        using (var target = new FileStream(copy, FileMode.Create, FileAccess.Write, FileShare.None))
+        // Only this thread moves the delivered offset or replaces the file; the writer only appends past _committed.
+        var from = _delivered;
+        long bulk;
+        lock (Gate)
         {
-            source.Seek(_delivered, SeekOrigin.Begin);
-            source.CopyTo(target);
-            target.Flush(flushToDisk: true);
+            bulk = _committed;
         }
 
-        File.WriteAllText(_offsetPath, "0");
-        File.Move(copy, _path, overwrite: true);
-        _committed -= _delivered;
-        _delivered = 0;
+        using (var source = _openReader(_path))
+        using (var target = new FileStream(_compactPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0))
+        {
+            // The bulk without the gate, then, still without it, what was appended meanwhile, so that little is left.
+            Copy(source, target, from, bulk);
+            long caughtUp;
+            lock (Gate)
+            {
+                caughtUp = _committed;
+            }
+
+            Copy(source, target, bulk, caughtUp);
+            target.Flush(flushToDisk: true);
+            WriteOffset(0, toDisk: true);
+            lock (Gate)
+            {
+                // No append can fall between the last copy and the switch. The writer's stream on the old file is
+                // closed; its next Flush opens the new one.
+                Copy(source, target, caughtUp, _committed);
+                CloseAppender(toDisk: false);
+                File.Move(_compactPath, _path, overwrite: true);
+                _committed -= from;
+                _delivered = 0;
+            }
+        }
+
+        SyncToDisk();
+    }
+
+    private static void Copy(FileStream source, FileStream target, long from, long to)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        try
+        {
+            source.Position = from;
+            while (from < to)
+            {
+                var got = source.Read(buffer, 0, (int)Math.Min(buffer.Length, to - from));
+                if (got == 0)
+                {
+                    throw new IOException($"The decision spool ended at {from}, before {to}, while it was compacted.");
+                }
+
+                target.Write(buffer, 0, got);
+                from += got;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private void WriteOffset(long offset, bool toDisk)
+    {
+        using var file = new FileStream(_offsetPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
+        file.Write(System.Text.Encoding.ASCII.GetBytes(offset.ToString(CultureInfo.InvariantCulture)));
+        if (toDisk)
+        {
+            file.Flush(flushToDisk: true);
+        }
+    }
+
+    private enum FollowUp
+    {
+        None,
+        SaveOffset,
+        Compact,
     }
 
     /// <summary>The record on a <c>run TAB record-json</c> line; null when the line is not one (torn or damaged).</summary>

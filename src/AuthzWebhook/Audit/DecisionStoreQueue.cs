@@ -7,11 +7,13 @@ namespace AuthzWebhook.Audit;
 /// (write-ahead: a killed process loses none of them), and the newest are also kept in memory so that the usual
 /// batch goes to Postgres without reading the file back. The memory copy is used only while it holds exactly the
 /// records not yet stored; once it overflows (a long outage) or after a restart with a spool left over, batches
-/// are read from the file until it is drained, and memory takes over again.
+/// are read from the file until it is drained, and memory takes over again. The record writer's appends never wait
+/// on the file work of delivery: the spool is read back, and compacted, outside the lock (see <see cref="DecisionSpool"/>).
 /// </summary>
 internal sealed class DecisionStoreQueue : IDisposable
 {
-    private readonly Lock _lock = new();
+    // The spool's gate: memory and the spool's bookkeeping change together.
+    private readonly Lock _lock;
     private readonly Queue<PendingDecision> _memory = new();
 
     // Records of the writer's current batch, not yet in the spool: by the writer thread only, until Flush.
@@ -37,6 +39,7 @@ internal sealed class DecisionStoreQueue : IDisposable
     {
         _capacity = options.Value.MemoryCapacity;
         _spool = spool;
+        _lock = spool.Gate;
         _memoryComplete = _spool.Pending == 0;
     }
 
@@ -110,14 +113,15 @@ internal sealed class DecisionStoreQueue : IDisposable
                 return new StoreBatch(records, FromSpool: false, _spool.EndOf(records), records.Count, Unreadable: 0);
             }
 
-            if (_spool.Pending > 0)
+            if (_spool.Pending == 0)
             {
-                var (records, end, lines, unreadable) = _spool.Read(max);
-                return new StoreBatch(records, FromSpool: true, end, lines, unreadable);
+                return StoreBatch.Empty;
             }
-
-            return StoreBatch.Empty;
         }
+
+        // From the file, without the lock: the writer appends meanwhile, past what is read (see DecisionSpool).
+        var (fromFile, end, lines, unreadable) = _spool.Read(max);
+        return new StoreBatch(fromFile, FromSpool: true, end, lines, unreadable);
     }
 
     public void Acknowledge(StoreBatch batch)
@@ -138,6 +142,9 @@ internal sealed class DecisionStoreQueue : IDisposable
                 _memoryComplete = true;
             }
         }
+
+        // The offset saved, or the file compacted, without the lock.
+        _spool.Settle();
     }
 
     /// <summary>Puts the spool on disk, so that it also survives the machine; called off the request path, about once a second.</summary>

@@ -233,6 +233,118 @@ public sealed class DecisionStoreQueueTests : IDisposable
         Assert.Equal(0, restarted.Backlog);
     }
 
+    [Fact]
+    public async Task Appends_go_on_while_the_file_is_read_back()
+    {
+        using var reads = new PausingReads();
+        var records = Records(6);
+        using var queue = new DecisionStoreQueue(
+            Options.Create(new DecisionStoreOptions { MemoryCapacity = 1, SpoolPath = SpoolPath }),
+            new DecisionSpool(SpoolPath, DecisionSpool.CompactAfter, FileAppender, reads.Open));
+        foreach (var record in records.Take(3))
+        {
+            queue.Enqueue(record);
+        }
+
+        queue.Flush();
+
+        reads.Arm();
+        var peeking = Task.Run(() => queue.Peek(10));
+        Assert.True(reads.WaitUntilPaused(TimeSpan.FromSeconds(10)), "the batch is read from the file");
+        var appending = Task.Run(() =>
+        {
+            foreach (var record in records.Skip(3))
+            {
+                queue.Enqueue(record);
+            }
+
+            queue.Flush();
+        });
+        await appending.WaitAsync(TimeSpan.FromSeconds(5));
+        reads.Release();
+
+        var first = await peeking.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(Ids(records.Take(3)), Ids(first.Records));
+        queue.Acknowledge(first);
+        Assert.Equal(Ids(records.Skip(3)), Drain(queue, batch: 10));
+    }
+
+    [Fact]
+    public async Task Appends_go_on_while_the_file_is_compacted_and_nothing_is_lost_duplicated_or_reordered()
+    {
+        using var reads = new PausingReads();
+        var records = Records(40);
+        var line = records[0].Line.Length + 34;
+        var options = Options.Create(new DecisionStoreOptions { MemoryCapacity = 100, SpoolPath = SpoolPath });
+        using var queue = new DecisionStoreQueue(options, new DecisionSpool(SpoolPath, 16L * line, FileAppender, reads.Open));
+        foreach (var record in records.Take(18))
+        {
+            queue.Enqueue(record);
+        }
+
+        queue.Flush();
+        var delivered = new List<Guid>();
+        var batch = queue.Peek(17);
+        delivered.AddRange(Ids(batch.Records));
+
+        // 17 lines stored, one waiting: acknowledging compacts, and the copy stops at its first read.
+        reads.Arm();
+        var compacting = Task.Run(() => queue.Acknowledge(batch));
+        Assert.True(reads.WaitUntilPaused(TimeSpan.FromSeconds(10)), "compaction copies the file");
+        var appending = Task.Run(() =>
+        {
+            foreach (var record in records.Skip(18).Take(10))
+            {
+                queue.Enqueue(record);
+                queue.Flush();
+            }
+        });
+        await appending.WaitAsync(TimeSpan.FromSeconds(5));
+        reads.Release();
+        await compacting.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // The stored prefix cut off; the waiting line and the ten appended meanwhile kept.
+        Assert.Equal(records.Skip(17).Take(11).Sum(r => r.Line.Length + 34L), new FileInfo(SpoolPath).Length);
+        Assert.Equal("0", File.ReadAllText(SpoolPath + ".offset"));
+        foreach (var record in records.Skip(28))
+        {
+            queue.Enqueue(record);
+        }
+
+        queue.Flush();
+        delivered.AddRange(Drain(queue, batch: 5));
+        Assert.Equal(Ids(records), delivered);
+    }
+
+    [Fact]
+    public void A_restart_after_compaction_sends_exactly_what_was_not_stored()
+    {
+        var records = Records(30);
+        var line = records[0].Line.Length + 34;
+        var options = Options.Create(new DecisionStoreOptions { MemoryCapacity = 100, SpoolPath = SpoolPath });
+        var killed = new DecisionStoreQueue(options, 16L * line);
+        foreach (var record in records.Take(20))
+        {
+            killed.Enqueue(record);
+        }
+
+        killed.Flush();
+        var batch = killed.Peek(17);
+        killed.Acknowledge(batch);
+        foreach (var record in records.Skip(20))
+        {
+            killed.Enqueue(record);
+        }
+
+        killed.Flush();
+
+        // No shutdown: the process is killed after compacting and appending.
+        using var restarted = Queue(capacity: 100);
+        Assert.Equal(13, restarted.Backlog);
+        Assert.Equal(Ids(records.Skip(17)), Drain(restarted, batch: 4));
+        killed.Dispose();
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private string[] ReadSpool()
@@ -241,6 +353,9 @@ public sealed class DecisionStoreQueueTests : IDisposable
         using var reader = new StreamReader(stream);
         return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
+
+    private static FileStream FileAppender(string path) =>
+        new(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
 
     private DecisionStoreQueue Queue(int capacity) =>
         new(Options.Create(new DecisionStoreOptions { MemoryCapacity = capacity, SpoolPath = SpoolPath }));
