@@ -39,7 +39,10 @@ internal sealed class DecisionSpool : IDisposable
     private readonly string _compactPath;
     private readonly Func<string, FileStream> _openAppender;
     private readonly Func<string, FileStream> _openReader;
+    private readonly string _directory;
     private FollowUp _followUp;
+    private int _directoryChanged;
+    private int _directorySyncs;
     private readonly ArrayBufferWriter<byte> _staged = new(256 * 1024);
     private int _stagedCount;
     private long _delivered;
@@ -68,7 +71,8 @@ internal sealed class DecisionSpool : IDisposable
         _openReader = openReader ?? OpenReader;
         _offsetPath = path + ".offset";
         _compactPath = path + ".compact";
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        _directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        Directory.CreateDirectory(_directory);
         // Left by a crash during compaction before the copy replaced the file: the file and its offset are intact.
         File.Delete(_compactPath);
         _delivered = File.Exists(_offsetPath) && long.TryParse(File.ReadAllText(_offsetPath), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
@@ -124,6 +128,8 @@ internal sealed class DecisionSpool : IDisposable
             if (_appender is null)
             {
                 _appender = _openAppender(_path);
+                // Perhaps created just now (the file starts afresh once drained): its name goes to disk with the next sync.
+                Interlocked.Exchange(ref _directoryChanged, 1);
                 // Whatever a failed write left past the last whole line goes before anything is added.
                 if (_appender.Length > _committed)
                 {
@@ -207,7 +213,30 @@ internal sealed class DecisionSpool : IDisposable
         {
             // Everything stored and the file removed: nothing to sync.
         }
+
+        // A synced file can still be missing from its directory after a power loss: the directory is synced too once
+        // the file was created or replaced, or the offset file created. Here, off the request path, like the file's
+        // own sync; a removal needs none (a removed file that comes back is only sent again).
+        if (Interlocked.Exchange(ref _directoryChanged, 0) == 1)
+        {
+            try
+            {
+                if (DirectorySync.Sync(_directory))
+                {
+                    Interlocked.Increment(ref _directorySyncs);
+                }
+            }
+            catch (IOException)
+            {
+                // Tried again at the next sync.
+                Interlocked.Exchange(ref _directoryChanged, 1);
+                throw;
+            }
+        }
     }
+
+    /// <summary>How often the spool's directory was put on disk (for tests and diagnostics).</summary>
+    public int DirectorySyncs => Volatile.Read(ref _directorySyncs);
 
     /// <summary>The file offset just after <paramref name="records"/>, the oldest not yet stored.</summary>
     public long EndOf(IReadOnlyList<PendingDecision> records)
@@ -221,7 +250,21 @@ internal sealed class DecisionSpool : IDisposable
         return end;
     }
 
-    public void Dispose() => CloseAppender(toDisk: true);
+    public void Dispose()
+    {
+        CloseAppender(toDisk: true);
+        if (Interlocked.Exchange(ref _directoryChanged, 0) == 1)
+        {
+            try
+            {
+                DirectorySync.Sync(_directory);
+            }
+            catch (IOException)
+            {
+                // Shutting down: the file itself is on disk; at worst a power loss now brings back the previous entry.
+            }
+        }
+    }
 
     /// <summary>Closes the append stream (which holds nothing unwritten); to disk only when what it wrote must outlive the machine.</summary>
     private void CloseAppender(bool toDisk)
@@ -414,9 +457,11 @@ internal sealed class DecisionSpool : IDisposable
                 File.Move(_compactPath, _path, overwrite: true);
                 _committed -= from;
                 _delivered = 0;
+                Interlocked.Exchange(ref _directoryChanged, 1);
             }
         }
 
+        // The new file, and its name in the directory, on disk now rather than at the next periodic sync.
         SyncToDisk();
     }
 
@@ -446,6 +491,11 @@ internal sealed class DecisionSpool : IDisposable
 
     private void WriteOffset(long offset, bool toDisk)
     {
+        if (!File.Exists(_offsetPath))
+        {
+            Interlocked.Exchange(ref _directoryChanged, 1);
+        }
+
         using var file = new FileStream(_offsetPath, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0);
         file.Write(System.Text.Encoding.ASCII.GetBytes(offset.ToString(CultureInfo.InvariantCulture)));
         if (toDisk)
