@@ -7,12 +7,17 @@ namespace AuthzWebhook.Audit;
 /// (write-ahead: a killed process loses none of them), and the newest are also kept in memory so that the usual
 /// batch goes to Postgres without reading the file back. The memory copy is used only while it holds exactly the
 /// records not yet stored; once it overflows (a long outage) or after a restart with a spool left over, batches
-/// are read from the file until it is drained, and memory takes over again.
+/// are read from the file until it is drained, and memory takes over again. The record writer's appends never wait
+/// on the file work of delivery: the spool is read back, and compacted, outside the lock (see <see cref="DecisionSpool"/>).
 /// </summary>
 internal sealed class DecisionStoreQueue : IDisposable
 {
-    private readonly Lock _lock = new();
+    // The spool's gate: memory and the spool's bookkeeping change together.
+    private readonly Lock _lock;
     private readonly Queue<PendingDecision> _memory = new();
+
+    // Records of the writer's current batch, not yet in the spool: by the writer thread only, until Flush.
+    private readonly List<PendingDecision> _staged = [];
     private readonly DecisionSpool _spool;
     private readonly int _capacity;
     private readonly SemaphoreSlim _signal = new(0);
@@ -25,9 +30,16 @@ internal sealed class DecisionStoreQueue : IDisposable
 
     /// <summary>With the spool compacted after <paramref name="compactAfter"/> stored bytes (tests use a small figure).</summary>
     internal DecisionStoreQueue(IOptions<DecisionStoreOptions> options, long compactAfter)
+        : this(options, new DecisionSpool(options.Value.SpoolPath, compactAfter))
+    {
+    }
+
+    /// <summary>On a spool made by the caller (tests use one whose writes fail).</summary>
+    internal DecisionStoreQueue(IOptions<DecisionStoreOptions> options, DecisionSpool spool)
     {
         _capacity = options.Value.MemoryCapacity;
-        _spool = new DecisionSpool(options.Value.SpoolPath, compactAfter);
+        _spool = spool;
+        _lock = spool.Gate;
         _memoryComplete = _spool.Pending == 0;
     }
 
@@ -43,22 +55,48 @@ internal sealed class DecisionStoreQueue : IDisposable
         }
     }
 
-    /// <summary>Appends the record to the spool (buffered until <see cref="Flush"/>), and to memory while it has room.</summary>
+    /// <summary>Adds the record to the writer's current batch; it is queued by <see cref="Flush"/>. By the writer thread only.</summary>
     public void Enqueue(PendingDecision record)
     {
-        lock (_lock)
+        _spool.Append(record);
+        _staged.Add(record);
+    }
+
+    /// <summary>
+    /// Appends the current batch to the spool in one write and hands it to the operating system (from then on a killed
+    /// process loses none of it), then queues it in memory while memory has room. Once per writer batch. If the spool
+    /// cannot take it (disk full), none of it is queued and the exception is passed on: the spool is left as it was.
+    /// </summary>
+    public void Flush()
+    {
+        if (_staged.Count == 0)
         {
-            _spool.Append(record);
-            if (_memoryComplete && _memory.Count < _capacity)
+            return;
+        }
+
+        try
+        {
+            lock (_lock)
             {
-                _memory.Enqueue(record);
+                _spool.Flush();
+                foreach (var record in _staged)
+                {
+                    if (_memoryComplete && _memory.Count < _capacity)
+                    {
+                        _memory.Enqueue(record);
+                    }
+                    else if (_memoryComplete)
+                    {
+                        // Full: from here on the file is the only complete copy; memory is freed and rebuilt once it is drained.
+                        _memoryComplete = false;
+                        _memory.Clear();
+                    }
+                }
             }
-            else if (_memoryComplete)
-            {
-                // Full: from here on the file is the only complete copy; memory is freed and rebuilt once it is drained.
-                _memoryComplete = false;
-                _memory.Clear();
-            }
+        }
+        finally
+        {
+            _staged.Clear();
         }
 
         _signal.Release();
@@ -72,24 +110,25 @@ internal sealed class DecisionStoreQueue : IDisposable
             if (_memoryComplete)
             {
                 var records = _memory.Take(max).ToList();
-                return new StoreBatch(records, FromSpool: false, _spool.EndOf(records));
+                return new StoreBatch(records, FromSpool: false, _spool.EndOf(records), records.Count, Unreadable: 0);
             }
 
-            if (_spool.Pending > 0)
+            if (_spool.Pending == 0)
             {
-                var (records, end) = _spool.Read(max);
-                return new StoreBatch(records, FromSpool: true, end);
+                return StoreBatch.Empty;
             }
-
-            return StoreBatch.Empty;
         }
+
+        // From the file, without the lock: the writer appends meanwhile, past what is read (see DecisionSpool).
+        var (fromFile, end, lines, unreadable) = _spool.Read(max);
+        return new StoreBatch(fromFile, FromSpool: true, end, lines, unreadable);
     }
 
     public void Acknowledge(StoreBatch batch)
     {
         lock (_lock)
         {
-            _spool.Acknowledge(batch.SpoolEnd, batch.Records.Count);
+            _spool.Acknowledge(batch.SpoolEnd, batch.Lines);
             // A memory batch whose memory overflowed (and was cleared) while it was being stored has nothing left to remove.
             if (!batch.FromSpool && _memoryComplete)
             {
@@ -103,15 +142,9 @@ internal sealed class DecisionStoreQueue : IDisposable
                 _memoryComplete = true;
             }
         }
-    }
 
-    /// <summary>Hands what was appended to the operating system: from then on a killed process loses none of it. Once per writer batch.</summary>
-    public void Flush()
-    {
-        lock (_lock)
-        {
-            _spool.Flush();
-        }
+        // The offset saved, or the file compacted, without the lock.
+        _spool.Settle();
     }
 
     /// <summary>Puts the spool on disk, so that it also survives the machine; called off the request path, about once a second.</summary>

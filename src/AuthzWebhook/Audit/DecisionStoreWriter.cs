@@ -106,14 +106,26 @@ internal sealed class DecisionStoreWriter(
     private async Task<bool> DeliverOnceAsync(CancellationToken cancellationToken)
     {
         var batch = queue.Peek(options.Value.BatchSize);
-        if (batch.Records.Count == 0)
+        if (batch.Lines == 0)
         {
             return false;
         }
 
-        await store.WriteAsync(batch.Records, cancellationToken).ConfigureAwait(false);
+        // A batch of nothing but unreadable lines is acknowledged all the same, or it would be read again forever.
+        if (batch.Records.Count > 0)
+        {
+            await store.WriteAsync(batch.Records, cancellationToken).ConfigureAwait(false);
+        }
+
         queue.Acknowledge(batch);
         metrics.RecordStored(batch.Records.Count);
+        if (batch.Unreadable > 0)
+        {
+            // Once, when the batch is done: a batch retried through an outage is not reported again each time.
+            metrics.RecordSpoolUnreadable(batch.Unreadable);
+            Log.SpoolLinesUnreadable(logger, batch.Unreadable, batch.SpoolEnd);
+        }
+
         return true;
     }
 }

@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(9005, LogLevel.Information, "Dropped decision partition {Partition} (older than {RetentionDays} days)")]
     public static partial void PartitionDropped(ILogger logger, string partition, int retentionDays);
+
+    [LoggerMessage(9006, LogLevel.Error, "{Lines} lines of the decision spool before offset {SpoolEnd} could not be read back (torn by a crash, or damaged) and were skipped; the records they held are on stdout only")]
+    public static partial void SpoolLinesUnreadable(ILogger logger, int lines, long spoolEnd);
 }

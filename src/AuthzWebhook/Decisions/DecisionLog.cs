@@ -11,7 +11,8 @@ namespace AuthzWebhook.Decisions;
 /// Each queued record gets a ticket, in queue order, and <see cref="WhenWrittenAsync"/> completes once the writer has
 /// put it out (stdout flushed, spool appended): the review's answer waits for that, so an answer the API server
 /// received always has its record, even if the process is killed the next instant. The writer signals once per
-/// batch, so waiting costs one hand-off, not one write per review.
+/// batch, so waiting costs one hand-off, not one write per review; waiters are kept ordered by ticket, so a batch
+/// wakes only the reviews whose records it holds.
 /// </summary>
 internal sealed class DecisionLog : IDisposable
 {
@@ -21,13 +22,23 @@ internal sealed class DecisionLog : IDisposable
     private readonly Channel<DecisionRecord> _channel;
     private readonly AuthzMetrics _metrics;
     private readonly Lock _queueLock = new();
+
+    // Reviews waiting for their record, lowest ticket first; guarded by _waitLock, as is every change of _written and
+    // _failed, so that a waiter is either registered before the writer's report (and released by it) or sees it.
+    private readonly Lock _waitLock = new();
+    private readonly PriorityQueue<Waiter, long> _waiters = new();
+
+    // Tickets the writer handled without keeping their records (the spool refused a batch), oldest first, adjacent
+    // ranges merged; a review asks right after taking its ticket, so only the latest few can still matter.
+    private const int NotWrittenRangesKept = 64;
+    private readonly List<(long From, long To)> _notWritten = [];
+    private volatile int _notWrittenRanges;
     private long _dropped;
     private long _queued;
     private long _written;
     private volatile bool _failed;
     private readonly long _timeoutTicks;
     private readonly ITimer _tick;
-    private TaskCompletionSource _batchWritten = NewSignal();
 
     public DecisionLog(IOptions<DecisionLogOptions> options, AuthzMetrics metrics)
         : this(options, metrics, TimeProvider.System)
@@ -39,9 +50,9 @@ internal sealed class DecisionLog : IDisposable
         _metrics = metrics;
         _timeoutTicks = (long)(options.Value.WriteTimeout.TotalSeconds * Stopwatch.Frequency);
 
-        // One shared tick wakes every waiter a few times a second to check its own deadline: a timer per review would
-        // cost an allocation on every answer, and a healthy writer releases them long before the tick anyway.
-        _tick = timeProvider.CreateTimer(_ => Release(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
+        // One shared tick checks the waiters' deadlines a few times a second: a timer per review would cost an
+        // allocation on every answer, and a healthy writer releases them long before the tick anyway.
+        _tick = timeProvider.CreateTimer(_ => ExpireOverdue(), null, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(100));
         _channel = Channel.CreateBounded<DecisionRecord>(
             new BoundedChannelOptions(options.Value.Capacity)
             {
@@ -86,27 +97,51 @@ internal sealed class DecisionLog : IDisposable
     /// </summary>
     public Task<bool> WhenWrittenAsync(long ticket)
     {
-        if (Interlocked.Read(ref _written) >= ticket)
+        // The ranges are recorded before _written moves past them, so a ticket seen as handled with no ranges is written.
+        if (Interlocked.Read(ref _written) >= ticket && _notWrittenRanges == 0)
         {
             return Written;
         }
 
-        return _failed ? NotWritten : WaitAsync(ticket, Stopwatch.GetTimestamp() + _timeoutTicks);
+        lock (_waitLock)
+        {
+            if (_written >= ticket)
+            {
+                return IsNotWritten(ticket) ? NotWritten : Written;
+            }
+
+            if (_failed)
+            {
+                return NotWritten;
+            }
+
+            // Continuations run on the thread pool, never inline under the lock or on the writer's thread.
+            var signal = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Enqueue(new Waiter(signal, Stopwatch.GetTimestamp() + _timeoutTicks), ticket);
+            return signal.Task;
+        }
     }
 
-    /// <summary>The writer has put out <paramref name="count"/> more records, in queue order.</summary>
-    public void MarkWritten(int count)
-    {
-        // The count moves before the signal is swapped, so a waiter that takes the new signal sees the new count.
-        Interlocked.Add(ref _written, count);
-        Release();
-    }
+    /// <summary>The writer has put out <paramref name="count"/> more records, in queue order: their waiters, and only theirs, are released.</summary>
+    public void MarkWritten(int count) => Handled(count, written: true);
+
+    /// <summary>
+    /// The writer has handled <paramref name="count"/> more records, in queue order, but could not keep them (the spool
+    /// refused the batch): their reviews learn that their records are not written, and the writer goes on.
+    /// </summary>
+    public void MarkNotWritten(int count) => Handled(count, written: false);
 
     /// <summary>The writer has stopped for good (its output failed): nobody waits on it any longer.</summary>
     public void MarkFailed()
     {
-        _failed = true;
-        Release();
+        lock (_waitLock)
+        {
+            _failed = true;
+            while (_waiters.TryDequeue(out var waiter, out _))
+            {
+                waiter.Signal.TrySetResult(false);
+            }
+        }
     }
 
     /// <summary>No more records will come (shutdown); the writer drains what is buffered.</summary>
@@ -114,27 +149,79 @@ internal sealed class DecisionLog : IDisposable
 
     public void Dispose() => _tick.Dispose();
 
-    private async Task<bool> WaitAsync(long ticket, long deadline)
+    private void Handled(int count, bool written)
     {
-        while (true)
+        lock (_waitLock)
         {
-            var signal = Volatile.Read(ref _batchWritten);
-            if (Interlocked.Read(ref _written) >= ticket)
+            var from = _written + 1;
+            var to = _written + count;
+            if (!written && count > 0)
             {
-                return true;
+                if (_notWritten.Count > 0 && _notWritten[^1].To == from - 1)
+                {
+                    _notWritten[^1] = (_notWritten[^1].From, to);
+                }
+                else
+                {
+                    if (_notWritten.Count == NotWrittenRangesKept)
+                    {
+                        _notWritten.RemoveAt(0);
+                    }
+
+                    _notWritten.Add((from, to));
+                }
+
+                _notWrittenRanges = _notWritten.Count;
             }
 
-            if (_failed || Stopwatch.GetTimestamp() > deadline)
+            // Moved under the lock, read without it on the fast path: a waiter registers either before this (and is
+            // released below) or after (and sees the new count).
+            Interlocked.Exchange(ref _written, to);
+            while (_waiters.TryPeek(out var waiter, out var ticket) && ticket <= to)
             {
-                return false;
+                _waiters.Dequeue();
+                waiter.Signal.TrySetResult(written);
             }
-
-            await signal.Task.ConfigureAwait(false);
         }
     }
 
-    /// <summary>Wakes every waiter to look again; those whose record is written, or whose deadline passed, return.</summary>
-    private void Release() => Interlocked.Exchange(ref _batchWritten, NewSignal()).TrySetResult();
+    private bool IsNotWritten(long ticket)
+    {
+        foreach (var (from, to) in _notWritten)
+        {
+            if (ticket >= from && ticket <= to)
+            {
+                return true;
+            }
+        }
 
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+        return false;
+    }
+
+    /// <summary>
+    /// Tells the waiters whose deadline has passed that their record is not written. They stay in the queue until the
+    /// writer reaches their ticket (completing them again does nothing): tickets are only given to records the buffer
+    /// took, so there are never more of them than the buffer holds plus a batch.
+    /// </summary>
+    private void ExpireOverdue()
+    {
+        lock (_waitLock)
+        {
+            if (_waiters.Count == 0)
+            {
+                return;
+            }
+
+            var now = Stopwatch.GetTimestamp();
+            foreach (var (waiter, _) in _waiters.UnorderedItems)
+            {
+                if (now > waiter.Deadline)
+                {
+                    waiter.Signal.TrySetResult(false);
+                }
+            }
+        }
+    }
+
+    private readonly record struct Waiter(TaskCompletionSource<bool> Signal, long Deadline);
 }

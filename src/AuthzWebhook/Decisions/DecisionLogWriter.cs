@@ -57,22 +57,21 @@ internal sealed class DecisionLogWriter(
                     json.Reset();
                     stream.Write(line.WrittenSpan);
                     stream.Write(NewLine);
-                    if (store is not null)
-                    {
-                        Store(store, new PendingDecision(chainer.Run, chained, line.WrittenSpan.ToArray()));
-                    }
+                    store?.Enqueue(new PendingDecision(chainer.Run, chained, line.WrittenSpan.ToArray()));
 
                     line.ResetWrittenCount();
                     count++;
                 }
 
                 await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-                if (store is not null)
+                if (store is null || FlushStore(store, count))
                 {
-                    FlushStore(store);
+                    log.MarkWritten(count);
                 }
-
-                log.MarkWritten(count);
+                else
+                {
+                    log.MarkNotWritten(count);
+                }
             }
         }
         catch (IOException ex)
@@ -90,31 +89,22 @@ internal sealed class DecisionLogWriter(
     }
 
     /// <summary>
-    /// Queues a record for Postgres. If even the spool file cannot take it (disk full), the record is still on stdout;
-    /// it is counted and logged rather than stopping the writer, which would stop every answer.
+    /// Appends the batch to the spool for Postgres. If the spool cannot take it (disk full), the records are on stdout
+    /// only: they are counted and logged, and their reviews are answered 503 (not written), while the writer goes on,
+    /// since stopping it would stop every answer. The spool is left as it was before the batch.
     /// </summary>
-    private void Store(DecisionStoreQueue store, PendingDecision pending)
-    {
-        try
-        {
-            store.Enqueue(pending);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            metrics.RecordStoreDropped();
-            Log.DecisionSpoolFailed(logger, pending.Record.DecisionId, ex);
-        }
-    }
-
-    private void FlushStore(DecisionStoreQueue store)
+    private bool FlushStore(DecisionStoreQueue store, int count)
     {
         try
         {
             store.Flush();
+            return true;
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Log.DecisionSpoolFlushFailed(logger, ex);
+            metrics.RecordStoreDropped(count);
+            Log.DecisionSpoolFailed(logger, count, ex);
+            return false;
         }
     }
 

@@ -16,6 +16,7 @@ internal sealed class AuthzMetrics
     private readonly Counter<long> _elevationTransitions;
     private readonly Counter<long> _recordsStored;
     private readonly Counter<long> _recordsNotStored;
+    private readonly Counter<long> _spoolUnreadable;
     private readonly Histogram<double> _windowChangeLag;
     private readonly Meter _meter;
 
@@ -24,7 +25,8 @@ internal sealed class AuthzMetrics
         var meter = meterFactory.Create(MeterName);
         _meter = meter;
         _recordsStored = meter.CreateCounter<long>("authz.decision_records.stored", "{record}", "Decision records stored in Postgres.");
-        _recordsNotStored = meter.CreateCounter<long>("authz.decision_records.not_stored", "{record}", "Decision records written to stdout that could be neither queued nor spooled for Postgres (spool disk full or unwritable).");
+        _recordsNotStored = meter.CreateCounter<long>("authz.decision_records.not_stored", "{record}", "Decision records written to stdout that could not be spooled for Postgres (spool disk full or unwritable); their reviews were answered 503.");
+        _spoolUnreadable = meter.CreateCounter<long>("authz.decision_records.spool_unreadable", "{line}", "Lines of the decision spool that could not be read back (torn by a crash, or damaged) and were skipped.");
         _decisions = meter.CreateCounter<long>("authz.decisions", "{decision}", "Webhook decisions by outcome, template and degraded state.");
         _decisionLatency = meter.CreateHistogram<double>(
             "authz.decision.duration",
@@ -71,7 +73,9 @@ internal sealed class AuthzMetrics
 
     public void RecordStored(int count) => _recordsStored.Add(count);
 
-    public void RecordStoreDropped() => _recordsNotStored.Add(1);
+    public void RecordStoreDropped(int count) => _recordsNotStored.Add(count);
+
+    public void RecordSpoolUnreadable(int lines) => _spoolUnreadable.Add(lines);
 
     /// <summary>
     /// A window change applied <paramref name="seconds"/> after it was published. The publish time is the publishing

@@ -152,10 +152,17 @@ internal static class StoreRun
         var writer = new DecisionStoreWriter(queue, new PostgresDecisionStore(dataSource), options, metrics, NullLogger<DecisionStoreWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         var clock = Stopwatch.StartNew();
-        foreach (var record in pending)
+        for (var i = 0; i < pending.Count; i++)
         {
-            queue.Enqueue(record);
+            queue.Enqueue(pending[i]);
+            if (i % 512 == 511)
+            {
+                // As the log writer does once per batch.
+                queue.Flush();
+            }
         }
+
+        queue.Flush();
 
         var enqueued = clock.Elapsed;
         while (queue.Backlog > 0)

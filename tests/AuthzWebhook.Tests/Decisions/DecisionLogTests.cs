@@ -89,6 +89,94 @@ public sealed class DecisionLogTests
     }
 
     [Fact]
+    public async Task A_batch_releases_the_reviews_up_to_its_last_record_and_leaves_later_ones_waiting()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), new AuthzMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var tickets = new long[4];
+        for (var i = 0; i < tickets.Length; i++)
+        {
+            Assert.True(log.Write(Record(i), out tickets[i]));
+        }
+
+        // Registered out of order, as reviews on different threads do.
+        var fourth = log.WhenWrittenAsync(tickets[3]);
+        var second = log.WhenWrittenAsync(tickets[1]);
+        var first = log.WhenWrittenAsync(tickets[0]);
+
+        log.MarkWritten(2);
+
+        Assert.True(await first.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await second.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.False(fourth.IsCompleted, "a waiter with a higher ticket stays pending");
+        log.MarkWritten(1);
+        Assert.False(fourth.IsCompleted, "still one record short");
+        log.MarkWritten(1);
+        Assert.True(await fourth.WaitAsync(TimeSpan.FromSeconds(5)));
+    }
+
+    [Fact]
+    public async Task Reviews_waiting_for_later_records_are_not_woken_by_every_batch_before_theirs()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 4096 }), new AuthzMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        const int Early = 100;
+        const int Late = 1000;
+        var late = new List<Task<bool>>(Late);
+        for (var i = 0; i < Early + Late; i++)
+        {
+            Assert.True(log.Write(Record(i), out var ticket));
+            if (i >= Early)
+            {
+                late.Add(log.WhenWrittenAsync(ticket));
+            }
+        }
+
+        // A hundred one-record batches ahead of them, each given time to wake whoever it wakes: woken every time,
+        // the late reviews would run a hundred thousand continuations on the thread pool; left alone, none.
+        var before = ThreadPool.CompletedWorkItemCount;
+        for (var i = 0; i < Early; i++)
+        {
+            log.MarkWritten(1);
+            await Task.Delay(5);
+        }
+
+        var woken = ThreadPool.CompletedWorkItemCount - before;
+        Assert.All(late, waiting => Assert.False(waiting.IsCompleted));
+        Assert.InRange(woken, 0, 20_000);
+
+        log.MarkWritten(Late);
+        Assert.All(await Task.WhenAll(late).WaitAsync(TimeSpan.FromSeconds(10)), Assert.True);
+    }
+
+    [Fact]
+    public async Task A_batch_the_writer_could_not_keep_fails_only_its_own_reviews_even_those_asking_late()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), new AuthzMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var tickets = new long[5];
+        for (var i = 0; i < tickets.Length; i++)
+        {
+            Assert.True(log.Write(Record(i), out tickets[i]));
+        }
+
+        var waitingSecond = log.WhenWrittenAsync(tickets[1]);
+        var waitingFifth = log.WhenWrittenAsync(tickets[4]);
+
+        log.MarkWritten(1);
+        log.MarkNotWritten(2);
+        log.MarkWritten(2);
+
+        Assert.False(await waitingSecond.WaitAsync(TimeSpan.FromSeconds(5)));
+        Assert.True(await waitingFifth.WaitAsync(TimeSpan.FromSeconds(5)));
+        // Reviews that ask only after their batch was handled get the same answer.
+        Assert.True(await log.WhenWrittenAsync(tickets[0]));
+        Assert.False(await log.WhenWrittenAsync(tickets[2]));
+        Assert.True(await log.WhenWrittenAsync(tickets[3]));
+        Assert.True(await log.WhenWrittenAsync(0));
+    }
+
+    [Fact]
     public async Task When_the_writer_fails_every_waiting_review_learns_that_its_record_is_not_written()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
