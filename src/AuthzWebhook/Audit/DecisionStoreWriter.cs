@@ -45,7 +45,7 @@ internal sealed class DecisionStoreWriter(
             Log.StoreFlushFailed(logger, ex);
         }
 
-        queue.SyncToDisk();
+        SyncSpool();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -64,7 +64,7 @@ internal sealed class DecisionStoreWriter(
         {
             if (Environment.TickCount64 - synced >= SyncIntervalMilliseconds)
             {
-                queue.SyncToDisk();
+                SyncSpool();
                 synced = Environment.TickCount64;
             }
 
@@ -99,6 +99,26 @@ internal sealed class DecisionStoreWriter(
                 await Task.Delay(pause, stoppingToken).ConfigureAwait(false);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, options.Value.MaxRetryInterval.Ticks));
             }
+        }
+    }
+
+    /// <summary>
+    /// A failed sync (an I/O error on a full or failing disk) must not stop delivery, which is what gets the records
+    /// into Postgres and so out of the spool; it is logged and tried again a second later.
+    /// </summary>
+    private void SyncSpool()
+    {
+        try
+        {
+            queue.SyncToDisk();
+        }
+        catch (IOException ex)
+        {
+            Log.SpoolSyncFailed(logger, ex);
+        }
+        catch (UnauthorizedAccessException ex)
+        {
+            Log.SpoolSyncFailed(logger, ex);
         }
     }
 

@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(9006, LogLevel.Error, "{Lines} lines of the decision spool before offset {SpoolEnd} could not be read back (torn by a crash, or damaged) and were skipped; the records they held are on stdout only")]
     public static partial void SpoolLinesUnreadable(ILogger logger, int lines, long spoolEnd);
+
+    [LoggerMessage(9007, LogLevel.Error, "The decision spool could not be synced to disk; records written since the last sync are with the operating system only until a sync succeeds (retried each second)")]
+    public static partial void SpoolSyncFailed(ILogger logger, Exception exception);
 }
