@@ -93,6 +93,26 @@ internal static class Chart
         return (code, output + error);
     }
 
+    /// <summary>NOTES.txt as <c>helm install --dry-run=client</c> prints it (no cluster is contacted).</summary>
+    public static string Notes(string valuesFile)
+    {
+        var args = new List<string> { "install", "authz-webhook", Directory, "--namespace", "authz-system", "--dry-run=client" };
+        if (valuesFile.Length > 0)
+        {
+            args.Add("--values");
+            args.Add(Path.Combine(Directory, valuesFile));
+        }
+
+        var (code, output, error) = Run(HelmPath.Value, args);
+        if (code != 0)
+        {
+            throw new ChartRenderException(error);
+        }
+
+        var start = output.IndexOf("NOTES:\n", StringComparison.Ordinal);
+        return start < 0 ? "" : output[(start + "NOTES:\n".Length)..];
+    }
+
     /// <summary>tools/validate-manifests.mjs over a rendered stream: exit code and its per-object report.</summary>
     public static (int Code, string Output) Validate(string rendered)
     {

@@ -34,6 +34,18 @@ public sealed class ChartValidationTests
         Assert.DoesNotContain("UNKNOWN", output, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(ValuesFiles))]
+    public void The_install_notes_render_every_value_they_name(string valuesFile)
+    {
+        var notes = Chart.Notes(valuesFile);
+
+        Assert.Contains("The pods need these Secrets in authz-system", notes, StringComparison.Ordinal);
+        Assert.Contains("/authorize", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("<no value>", notes, StringComparison.Ordinal);
+        Assert.DoesNotContain("%!", notes, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void The_validator_refuses_an_invalid_object_a_misspelt_field_and_an_unknown_kind()
     {
