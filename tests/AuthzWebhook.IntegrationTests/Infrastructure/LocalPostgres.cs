@@ -1,3 +1,4 @@
+using AuthzWebhook.TestSupport;
 using Npgsql;
 
 namespace AuthzWebhook.IntegrationTests.Infrastructure;

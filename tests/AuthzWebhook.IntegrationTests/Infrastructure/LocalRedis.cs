@@ -1,3 +1,5 @@
+using AuthzWebhook.TestSupport;
+
 namespace AuthzWebhook.IntegrationTests.Infrastructure;
 
 /// <summary>A throwaway Redis server on loopback for one test run, without persistence.</summary>

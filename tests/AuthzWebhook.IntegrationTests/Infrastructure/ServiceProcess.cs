@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using AuthzWebhook.TestSupport;
 
 namespace AuthzWebhook.IntegrationTests.Infrastructure;
 

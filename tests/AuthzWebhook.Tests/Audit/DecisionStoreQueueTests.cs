@@ -1,7 +1,4 @@
-using System.Text.Json;
 using AuthzWebhook.Audit;
-using AuthzWebhook.Decisions;
-using AuthzWebhook.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace AuthzWebhook.Tests.Audit;
@@ -17,7 +14,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     public void Every_record_is_spooled_as_it_is_written_and_comes_out_in_the_order_written()
     {
         using var queue = Queue(capacity: 3);
-        var written = Records(8);
+        var written = SpoolRecords.Make(8);
         foreach (var record in written)
         {
             queue.Enqueue(record);
@@ -36,7 +33,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     public void Batches_come_from_memory_while_it_holds_every_waiting_record_and_from_the_file_once_it_overflowed()
     {
         using var queue = Queue(capacity: 2);
-        var small = Records(2);
+        var small = SpoolRecords.Make(2);
         queue.Enqueue(small[0]);
         queue.Enqueue(small[1]);
         queue.Flush();
@@ -44,7 +41,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
         Assert.False(fromMemory.FromSpool);
         queue.Acknowledge(fromMemory);
 
-        var many = Records(5);
+        var many = SpoolRecords.Make(5);
         foreach (var record in many)
         {
             queue.Enqueue(record);
@@ -58,7 +55,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
         Assert.Equal(Ids(many.Skip(3)), Drain(queue, batch: 10));
 
         // Drained: memory holds every waiting record again.
-        var after = Records(1);
+        var after = SpoolRecords.Make(1);
         queue.Enqueue(after[0]);
         queue.Flush();
         Assert.False(queue.Peek(10).FromSpool);
@@ -68,7 +65,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     [Fact]
     public void Records_of_a_process_killed_before_delivering_them_are_delivered_by_the_next_start_first()
     {
-        var earlier = Records(5);
+        var earlier = SpoolRecords.Make(5);
         var killed = Queue(capacity: 100);
         foreach (var record in earlier)
         {
@@ -79,7 +76,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
         killed.Flush();
 
         using var restarted = Queue(capacity: 100);
-        var fresh = Records(2);
+        var fresh = SpoolRecords.Make(2);
         foreach (var record in fresh)
         {
             restarted.Enqueue(record);
@@ -98,7 +95,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
         // A crash between removing a drained spool and its offset, or a machine that lost the spool's last second.
         File.WriteAllText(SpoolPath + ".offset", "123456");
         using var queue = Queue(capacity: 1);
-        var records = Records(3);
+        var records = SpoolRecords.Make(3);
         foreach (var record in records)
         {
             queue.Enqueue(record);
@@ -113,7 +110,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     public void A_memory_batch_acknowledged_after_memory_overflowed_meanwhile_is_harmless()
     {
         using var queue = Queue(capacity: 2);
-        var records = Records(5);
+        var records = SpoolRecords.Make(5);
         queue.Enqueue(records[0]);
         queue.Flush();
         var inFlight = queue.Peek(10);
@@ -133,7 +130,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     [Fact]
     public void A_line_torn_by_a_crash_does_not_swallow_the_next_record()
     {
-        var records = Records(3);
+        var records = SpoolRecords.Make(3);
         using (var queue = Queue(capacity: 1))
         {
             queue.Enqueue(records[0]);
@@ -153,7 +150,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     [Fact]
     public void Under_steady_load_the_stored_part_is_cut_off_the_file_and_nothing_waiting_is_lost()
     {
-        var records = Records(24);
+        var records = SpoolRecords.Make(24);
         var line = records[0].Line.Length + 34;
         using var queue = new DecisionStoreQueue(Options.Create(new DecisionStoreOptions { MemoryCapacity = 100, SpoolPath = SpoolPath }), compactAfter: 16L * line);
         var delivered = new List<Guid>();
@@ -182,7 +179,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
         var disk = new FullDisk();
         var options = Options.Create(new DecisionStoreOptions { MemoryCapacity = 1, SpoolPath = SpoolPath });
         using var queue = new DecisionStoreQueue(options, new DecisionSpool(SpoolPath, DecisionSpool.CompactAfter, disk.Open));
-        var records = Records(5);
+        var records = SpoolRecords.Make(5);
         queue.Enqueue(records[0]);
         queue.Enqueue(records[1]);
         queue.Flush();
@@ -210,7 +207,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     [Fact]
     public void A_line_that_cannot_be_read_back_is_counted_and_the_records_around_it_come_out()
     {
-        var records = Records(4);
+        var records = SpoolRecords.Make(4);
         using (var queue = Queue(capacity: 1))
         {
             queue.Enqueue(records[0]);
@@ -237,7 +234,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     public async Task Appends_go_on_while_the_file_is_read_back()
     {
         using var reads = new PausingReads();
-        var records = Records(6);
+        var records = SpoolRecords.Make(6);
         using var queue = new DecisionStoreQueue(
             Options.Create(new DecisionStoreOptions { MemoryCapacity = 1, SpoolPath = SpoolPath }),
             new DecisionSpool(SpoolPath, DecisionSpool.CompactAfter, FileAppender, reads.Open));
@@ -273,7 +270,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     public async Task Appends_go_on_while_the_file_is_compacted_and_nothing_is_lost_duplicated_or_reordered()
     {
         using var reads = new PausingReads();
-        var records = Records(40);
+        var records = SpoolRecords.Make(40);
         var line = records[0].Line.Length + 34;
         var options = Options.Create(new DecisionStoreOptions { MemoryCapacity = 100, SpoolPath = SpoolPath });
         using var queue = new DecisionStoreQueue(options, new DecisionSpool(SpoolPath, 16L * line, FileAppender, reads.Open));
@@ -319,7 +316,7 @@ public sealed class DecisionStoreQueueTests : IDisposable
     [Fact]
     public void A_restart_after_compaction_sends_exactly_what_was_not_stored()
     {
-        var records = Records(30);
+        var records = SpoolRecords.Make(30);
         var line = records[0].Line.Length + 34;
         var options = Options.Create(new DecisionStoreOptions { MemoryCapacity = 100, SpoolPath = SpoolPath });
         var killed = new DecisionStoreQueue(options, 16L * line);
@@ -373,23 +370,4 @@ public sealed class DecisionStoreQueueTests : IDisposable
     }
 
     private static IEnumerable<Guid> Ids(IEnumerable<PendingDecision> records) => records.Select(r => r.Record.DecisionId);
-
-    private static List<PendingDecision> Records(int count)
-    {
-        var chainer = new DecisionChainer();
-        return [.. Enumerable.Range(0, count).Select(i =>
-        {
-            var record = chainer.Chain(new DecisionRecord
-            {
-                Time = "2026-11-27T14:00:00.000000Z",
-                DecisionId = Guid.CreateVersion7(),
-                Decision = "no_opinion",
-                Reason = "decision: none",
-                User = new DecisionUser("oidc:alice@example.com", string.Empty, [], new Dictionary<string, string[]>()),
-                Request = new DecisionRequest("resource", "get", string.Empty, "v1", "pods", string.Empty, "payments", $"p-{i}", null),
-                Instance = "replica-a",
-            });
-            return new PendingDecision(chainer.Run, record, JsonSerializer.SerializeToUtf8Bytes(record, AuthzJsonContext.Default.DecisionRecord));
-        })];
-    }
 }

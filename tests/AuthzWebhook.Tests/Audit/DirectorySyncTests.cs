@@ -1,7 +1,4 @@
-using System.Text.Json;
 using AuthzWebhook.Audit;
-using AuthzWebhook.Decisions;
-using AuthzWebhook.Hosting;
 
 namespace AuthzWebhook.Tests.Audit;
 
@@ -37,7 +34,7 @@ public sealed class DirectorySyncTests : IDisposable
             return; // directories are synced on Linux only
         }
 
-        var records = Records(20);
+        var records = SpoolRecords.Make(20);
         using var spool = new DecisionSpool(SpoolPath, compactAfter: records.Take(16).Sum(r => r.Line.Length + 34L));
         spool.SyncToDisk();
         Assert.Equal(0, spool.DirectorySyncs);
@@ -67,23 +64,4 @@ public sealed class DirectorySyncTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
-
-    private static List<PendingDecision> Records(int count)
-    {
-        var chainer = new DecisionChainer();
-        return [.. Enumerable.Range(0, count).Select(i =>
-        {
-            var record = chainer.Chain(new DecisionRecord
-            {
-                Time = "2026-11-27T14:00:00.000000Z",
-                DecisionId = Guid.CreateVersion7(),
-                Decision = "no_opinion",
-                Reason = "decision: none",
-                User = new DecisionUser("oidc:alice@example.com", string.Empty, [], new Dictionary<string, string[]>()),
-                Request = new DecisionRequest("resource", "get", string.Empty, "v1", "pods", string.Empty, "payments", $"p-{i}", null),
-                Instance = "replica-a",
-            });
-            return new PendingDecision(chainer.Run, record, JsonSerializer.SerializeToUtf8Bytes(record, AuthzJsonContext.Default.DecisionRecord));
-        })];
-    }
 }

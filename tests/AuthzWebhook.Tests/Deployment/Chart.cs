@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using AuthzWebhook.TestSupport;
 using YamlDotNet.RepresentationModel;
 
 namespace AuthzWebhook.Tests.Deployment;
@@ -166,25 +166,9 @@ internal static class Chart
         return output.Trim();
     }
 
-    private static (int Code, string Output, string Error) Run(string program, IEnumerable<string> args)
-    {
-        var start = new ProcessStartInfo(program)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryRoot,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start " + program);
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        return (process.ExitCode, output.GetAwaiter().GetResult(), error.GetAwaiter().GetResult());
-    }
+    /// <summary>The first run installs Helm and the npm packages, which takes longer than a render.</summary>
+    private static (int Code, string Output, string Error) Run(string program, IEnumerable<string> args) =>
+        ProcessRunner.RunCaptured(program, args, TimeSpan.FromMinutes(10));
 
     private static string FindRepositoryRoot()
     {

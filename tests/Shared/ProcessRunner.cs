@@ -1,11 +1,24 @@
 using System.Diagnostics;
 
-namespace AuthzWebhook.IntegrationTests.Infrastructure;
+namespace AuthzWebhook.TestSupport;
 
 internal static class ProcessRunner
 {
     /// <summary>Runs a command to completion; throws with its output when it fails, so a broken set-up explains itself.</summary>
     public static string Run(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null)
+    {
+        var argumentList = arguments.ToList();
+        var (exitCode, stdout, stderr) = RunCaptured(fileName, argumentList, timeout);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException($"{fileName} {string.Join(' ', argumentList)} exited {exitCode}: {stdout}{stderr}");
+        }
+
+        return stdout;
+    }
+
+    /// <summary>Runs a command to completion and returns its exit code and output, for callers that check failures.</summary>
+    public static (int ExitCode, string Stdout, string Stderr) RunCaptured(string fileName, IEnumerable<string> arguments, TimeSpan? timeout = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -27,12 +40,7 @@ internal static class ProcessRunner
             throw new TimeoutException($"{fileName} {string.Join(' ', start.ArgumentList)} did not finish");
         }
 
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"{fileName} {string.Join(' ', start.ArgumentList)} exited {process.ExitCode}: {stdout.Result}{stderr.Result}");
-        }
-
-        return stdout.Result;
+        return (process.ExitCode, stdout.Result, stderr.Result);
     }
 
     public static bool IsRoot => Environment.UserName == "root";
