@@ -37,6 +37,7 @@ internal sealed class DecisionSpool : IDisposable
     private readonly string _offsetPath;
     private readonly long _compactAfter;
     private readonly string _compactPath;
+    private readonly string _drainedPath;
     private readonly Func<string, FileStream> _openAppender;
     private readonly Func<string, FileStream> _openReader;
     private readonly string _directory;
@@ -71,10 +72,13 @@ internal sealed class DecisionSpool : IDisposable
         _openReader = openReader ?? OpenReader;
         _offsetPath = path + ".offset";
         _compactPath = path + ".compact";
+        _drainedPath = path + ".drained";
         _directory = Path.GetDirectoryName(Path.GetFullPath(path))!;
         Directory.CreateDirectory(_directory);
         // Left by a crash during compaction before the copy replaced the file: the file and its offset are intact.
         File.Delete(_compactPath);
+        // Left by a crash after a fully stored file was set aside and before it was deleted: nothing in it is needed.
+        File.Delete(_drainedPath);
         _delivered = File.Exists(_offsetPath) && long.TryParse(File.ReadAllText(_offsetPath), NumberStyles.None, CultureInfo.InvariantCulture, out var offset) ? offset : 0;
         TerminateTornLine();
         if (!OffsetFitsFile())
@@ -379,34 +383,87 @@ internal sealed class DecisionSpool : IDisposable
         if (_delivered >= _committed)
         {
             // Under the gate, so that no append goes into the file being removed. Closed first: an append stream left
-            // open would go on writing into the deleted file. The offset goes first: a crash between the two must not
-            // leave an offset for a file that no longer exists. No sync to disk: everything in the file is stored.
+            // open would go on writing into the removed file. The offset goes first: a crash between the two must not
+            // leave an offset for a file that is no longer there. No sync to disk: everything in the file is stored.
+            // Set aside by a rename rather than deleted here: unlinking a large file (what a long outage left) can take
+            // long enough to hold up the writer, and every review in its batch; Settle deletes it without the gate.
             CloseAppender(toDisk: false);
             File.Delete(_offsetPath);
-            File.Delete(_path);
+            if (File.Exists(_path))
+            {
+                File.Move(_path, _drainedPath, overwrite: true);
+            }
+
             _delivered = 0;
             _committed = 0;
             Pending = 0;
-            _followUp = FollowUp.None;
+            _followUp = FollowUp.DeleteDrained;
             return;
         }
 
         _followUp = _delivered >= _compactAfter && _committed - _delivered <= _compactAfter / 8 ? FollowUp.Compact : FollowUp.SaveOffset;
     }
 
-    /// <summary>Saves the offset <see cref="Acknowledge"/> moved, or compacts the file; by the delivering thread, without the gate.</summary>
-    public void Settle()
+    /// <summary>
+    /// Saves the offset <see cref="Acknowledge"/> moved, compacts the file, or deletes the stored file it set aside; by
+    /// the delivering thread, without the gate. Returns what failed, if anything: the records are stored by then, so a
+    /// failure here (a full disk) must not be taken for a failure to store them, and the spool stays usable.
+    /// </summary>
+    public Exception? Settle()
     {
         var followUp = _followUp;
         _followUp = FollowUp.None;
-        if (followUp == FollowUp.SaveOffset)
+        try
         {
-            // Only this thread writes the offset or removes the file, so it is the offset of the file that is there.
-            WriteOffset(_delivered, toDisk: false);
+            switch (followUp)
+            {
+                case FollowUp.SaveOffset:
+                    // Only this thread writes the offset or removes the file, so it is the offset of the file that is there.
+                    WriteOffset(_delivered, toDisk: false);
+                    break;
+                case FollowUp.Compact:
+                    Compact();
+                    break;
+                case FollowUp.DeleteDrained:
+                    File.Delete(_drainedPath);
+                    break;
+                case FollowUp.None:
+                    break;
+            }
+
+            return null;
         }
-        else if (followUp == FollowUp.Compact)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            Compact();
+            if (followUp == FollowUp.Compact)
+            {
+                // The file is as it was, or already replaced (see Compact): either way _delivered is its offset. The
+                // partial copy goes now rather than at the next start, so that it does not hold the space; the next
+                // acknowledgement compacts again.
+                DeleteQuietly(_compactPath);
+                try
+                {
+                    WriteOffset(_delivered, toDisk: false);
+                }
+                catch (Exception offsetFailure) when (offsetFailure is IOException or UnauthorizedAccessException)
+                {
+                    // An offset that cannot be read at the next start means sending the file again, which the store ignores.
+                }
+            }
+
+            return ex;
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // Removed at the next start.
         }
     }
 
@@ -508,6 +565,7 @@ internal sealed class DecisionSpool : IDisposable
     {
         None,
         SaveOffset,
+        DeleteDrained,
         Compact,
     }
 

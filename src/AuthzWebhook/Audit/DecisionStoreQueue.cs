@@ -124,7 +124,8 @@ internal sealed class DecisionStoreQueue : IDisposable
         return new StoreBatch(fromFile, FromSpool: true, end, lines, unreadable);
     }
 
-    public void Acknowledge(StoreBatch batch)
+    /// <summary>The batch is stored; returns what failed in the spool's file work afterwards, if anything (see <see cref="DecisionSpool.Settle"/>).</summary>
+    public Exception? Acknowledge(StoreBatch batch)
     {
         lock (_lock)
         {
@@ -144,7 +145,7 @@ internal sealed class DecisionStoreQueue : IDisposable
         }
 
         // The offset saved, or the file compacted, without the lock.
-        _spool.Settle();
+        return _spool.Settle();
     }
 
     /// <summary>Puts the spool on disk, so that it also survives the machine; called off the request path, about once a second.</summary>

@@ -19,6 +19,9 @@ internal sealed class DecisionStoreWriter(
     private static readonly TimeSpan ShutdownFlush = TimeSpan.FromSeconds(5);
     private const long SyncIntervalMilliseconds = 1000;
 
+    // Only the delivery loop reads and writes it.
+    private long _synced;
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -58,16 +61,10 @@ internal sealed class DecisionStoreWriter(
         metrics.ObserveStoreBacklog(() => queue.Backlog);
         var pause = TimeSpan.FromSeconds(1);
         var failing = false;
-        // An interval on the monotonic clock, not a time of day: TimeProvider stays for what expiry and tests depend on.
-        var synced = Environment.TickCount64;
+        _synced = Environment.TickCount64;
         while (!stoppingToken.IsCancellationRequested)
         {
-            if (Environment.TickCount64 - synced >= SyncIntervalMilliseconds)
-            {
-                SyncSpool();
-                synced = Environment.TickCount64;
-            }
-
+            SyncSpoolWhenDue();
             try
             {
                 if (!await DeliverOnceAsync(stoppingToken).ConfigureAwait(false))
@@ -96,9 +93,34 @@ internal sealed class DecisionStoreWriter(
                     Log.StoreUnavailable(logger, queue.Backlog, ex);
                 }
 
-                await Task.Delay(pause, stoppingToken).ConfigureAwait(false);
+                await PauseAsync(pause, stoppingToken).ConfigureAwait(false);
                 pause = TimeSpan.FromTicks(Math.Min(pause.Ticks * 2, options.Value.MaxRetryInterval.Ticks));
             }
+        }
+    }
+
+    /// <summary>
+    /// Waits before the next attempt to store, still syncing the spool each second: during an outage the spool is the
+    /// records' only copy, so a retry pause (up to MaxRetryInterval) must not widen what a lost machine would take.
+    /// </summary>
+    private async Task PauseAsync(TimeSpan pause, CancellationToken cancellationToken)
+    {
+        var until = Environment.TickCount64 + (long)pause.TotalMilliseconds;
+        for (var left = until - Environment.TickCount64; left > 0; left = until - Environment.TickCount64)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(left, SyncIntervalMilliseconds)), cancellationToken).ConfigureAwait(false);
+            SyncSpoolWhenDue();
+        }
+    }
+
+    /// <summary>Syncs the spool once <see cref="SyncIntervalMilliseconds"/> have passed since the last sync.</summary>
+    private void SyncSpoolWhenDue()
+    {
+        // An interval on the monotonic clock, not a time of day: TimeProvider stays for what expiry and tests depend on.
+        if (Environment.TickCount64 - _synced >= SyncIntervalMilliseconds)
+        {
+            SyncSpool();
+            _synced = Environment.TickCount64;
         }
     }
 
@@ -112,11 +134,7 @@ internal sealed class DecisionStoreWriter(
         {
             queue.SyncToDisk();
         }
-        catch (IOException ex)
-        {
-            Log.SpoolSyncFailed(logger, ex);
-        }
-        catch (UnauthorizedAccessException ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             Log.SpoolSyncFailed(logger, ex);
         }
@@ -137,7 +155,11 @@ internal sealed class DecisionStoreWriter(
             await store.WriteAsync(batch.Records, cancellationToken).ConfigureAwait(false);
         }
 
-        queue.Acknowledge(batch);
+        if (queue.Acknowledge(batch) is { } settleFailure)
+        {
+            Log.SpoolSettleFailed(logger, settleFailure);
+        }
+
         metrics.RecordStored(batch.Records.Count);
         if (batch.Unreadable > 0)
         {

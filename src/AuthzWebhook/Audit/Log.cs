@@ -22,4 +22,7 @@ internal static partial class Log
 
     [LoggerMessage(9007, LogLevel.Error, "The decision spool could not be synced to disk; records written since the last sync are with the operating system only until a sync succeeds (retried each second)")]
     public static partial void SpoolSyncFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(9008, LogLevel.Error, "Stored decision records could not be cleared from the spool file (offset, compaction or removal); the records are in Postgres, the file keeps them until a later batch succeeds")]
+    public static partial void SpoolSettleFailed(ILogger logger, Exception exception);
 }

@@ -33,6 +33,10 @@ internal sealed class DecisionLog : IDisposable
     private const int NotWrittenRangesKept = 64;
     private readonly List<(long From, long To)> _notWritten = [];
     private volatile int _notWrittenRanges;
+
+    // The last ticket of the newest range dropped from _notWritten: a review asking about a ticket up to it can no longer
+    // be told apart, and is told "not written" (a 503), never "written" for a record that may not be.
+    private long _forgotten;
     private long _dropped;
     private long _queued;
     private long _written;
@@ -107,7 +111,7 @@ internal sealed class DecisionLog : IDisposable
         {
             if (_written >= ticket)
             {
-                return IsNotWritten(ticket) ? NotWritten : Written;
+                return (ticket != 0 && ticket <= _forgotten) || IsNotWritten(ticket) ? NotWritten : Written;
             }
 
             if (_failed)
@@ -165,6 +169,7 @@ internal sealed class DecisionLog : IDisposable
                 {
                     if (_notWritten.Count == NotWrittenRangesKept)
                     {
+                        _forgotten = _notWritten[0].To;
                         _notWritten.RemoveAt(0);
                     }
 

@@ -314,6 +314,37 @@ public sealed class DecisionStoreQueueTests : IDisposable
     }
 
     [Fact]
+    public void A_compaction_that_fails_is_reported_not_thrown_and_delivery_goes_on_from_the_saved_offset()
+    {
+        var records = SpoolRecords.Make(30);
+        var line = records[0].Line.Length + 34;
+        var options = Options.Create(new DecisionStoreOptions { MemoryCapacity = 100, SpoolPath = SpoolPath });
+        using var queue = new DecisionStoreQueue(options, 16L * line);
+        foreach (var record in records.Take(18))
+        {
+            queue.Enqueue(record);
+        }
+
+        queue.Flush();
+        // 17 of 18 lines stored: acknowledging compacts. The copy cannot be created (as on a full disk): a directory stands where it would go.
+        Directory.CreateDirectory(SpoolPath + ".compact");
+        var batch = queue.Peek(17);
+
+        var failure = queue.Acknowledge(batch);
+
+        Assert.NotNull(failure);
+        Assert.Equal(records.Take(17).Sum(r => r.Line.Length + 34L).ToString(System.Globalization.CultureInfo.InvariantCulture), File.ReadAllText(SpoolPath + ".offset"));
+        Directory.Delete(SpoolPath + ".compact");
+        foreach (var record in records.Skip(18))
+        {
+            queue.Enqueue(record);
+        }
+
+        queue.Flush();
+        Assert.Equal(Ids(records.Skip(17)), Drain(queue, batch: 4));
+    }
+
+    [Fact]
     public void A_restart_after_compaction_sends_exactly_what_was_not_stored()
     {
         var records = SpoolRecords.Make(30);

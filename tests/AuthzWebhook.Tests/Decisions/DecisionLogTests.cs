@@ -177,6 +177,30 @@ public sealed class DecisionLogTests
     }
 
     [Fact]
+    public async Task A_review_asking_after_its_failed_batch_was_forgotten_is_told_not_written()
+    {
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        using var log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), new AuthzMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
+        var tickets = new long[200];
+        for (var i = 0; i < tickets.Length; i++)
+        {
+            Assert.True(log.Write(Record(i), out tickets[i]));
+        }
+
+        // A hundred separate failed batches, each between two written ones: more ranges than the log keeps.
+        for (var i = 0; i < 100; i++)
+        {
+            log.MarkNotWritten(1);
+            log.MarkWritten(1);
+        }
+
+        // The first failed record: its range is no longer held, so it must not come back as written.
+        Assert.False(await log.WhenWrittenAsync(tickets[0]));
+        Assert.False(await log.WhenWrittenAsync(tickets[198]));
+        Assert.True(await log.WhenWrittenAsync(tickets[199]));
+    }
+
+    [Fact]
     public async Task When_the_writer_fails_every_waiting_review_learns_that_its_record_is_not_written()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
