@@ -12,12 +12,15 @@ internal sealed class ReviewLimits
 
     public ReviewLimits(WebhookOptions options)
     {
+        MaxBodyBytes = options.MaxBodyBytes;
         ReaderOptions = new JsonReaderOptions { MaxDepth = options.MaxJsonDepth, CommentHandling = JsonCommentHandling.Disallow };
         MaxStringLength = options.MaxStringLength;
         MaxGroups = options.MaxGroups;
         MaxExtraKeys = options.MaxExtraKeys;
         MaxExtraValues = options.MaxExtraValues;
     }
+
+    public int MaxBodyBytes { get; }
 
     public JsonReaderOptions ReaderOptions { get; }
 

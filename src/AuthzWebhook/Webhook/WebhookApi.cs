@@ -17,18 +17,18 @@ internal static class WebhookApi
         var services = app.ServiceProvider;
         var handler = new Lazy<ReviewHandler>(services.GetRequiredService<ReviewHandler>);
         var timeProvider = new Lazy<TimeProvider>(services.GetRequiredService<TimeProvider>);
-        var maxBytes = new Lazy<int>(() => services.GetRequiredService<IOptions<WebhookOptions>>().Value.MaxBodyBytes);
         var limits = new Lazy<ReviewLimits>(() => new ReviewLimits(services.GetRequiredService<IOptions<WebhookOptions>>().Value));
-        app.MapPost("/authorize", context => AuthorizeAsync(context, handler.Value, timeProvider.Value, maxBytes.Value, limits.Value))
+        app.MapPost("/authorize", context => AuthorizeAsync(context, handler.Value, timeProvider.Value, limits.Value))
             .WithMetadata(new ListenerMetadata(ListenerKind.Webhook))
             .WithName("Authorize")
             .ExcludeFromDescription();
         return app;
     }
 
-    private static async Task AuthorizeAsync(HttpContext context, ReviewHandler handler, TimeProvider timeProvider, int maxBytes, ReviewLimits limits)
+    private static async Task AuthorizeAsync(HttpContext context, ReviewHandler handler, TimeProvider timeProvider, ReviewLimits limits)
     {
         var startedAt = timeProvider.GetTimestamp();
+        var maxBytes = limits.MaxBodyBytes;
 
         if (context.Request.ContentLength > maxBytes)
         {
