@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using AuthzWebhook.Audit;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.Elevations;
+using AuthzWebhook.Identity;
 using AuthzWebhook.Notifications;
 using AuthzWebhook.RbacAudit;
 using AuthzWebhook.Storage.Redis;
@@ -31,4 +32,6 @@ namespace AuthzWebhook.Hosting;
 [JsonSerializable(typeof(ChainVerificationView))]
 [JsonSerializable(typeof(ActivityView))]
 [JsonSerializable(typeof(RbacAuditView))]
+[JsonSerializable(typeof(DevelopmentIssuerDiscovery))]
+[JsonSerializable(typeof(JsonWebKeySetView))]
 internal sealed partial class AuthzJsonContext : JsonSerializerContext;

@@ -134,6 +134,7 @@ internal static class HostingExtensions
         app.MapAuditSink();
         app.MapElevationsApi();
         app.MapDecisionsApi();
+        app.MapDevelopmentIssuer();
         app.MapManagement();
         return app;
     }

@@ -13,7 +13,11 @@ internal sealed class DevelopmentIssuerOptions
     /// <summary>PEM RSA private key; created on first use.</summary>
     public string SigningKeyPath { get; set; } = ".local/dev-issuer/signing-key.pem";
 
-    public string Issuer { get; set; } = "https://dev-issuer.authz-webhook.localhost";
+    /// <summary>
+    /// Where the issuer's discovery document is served: the API listener, under this path. A kube-apiserver on the same
+    /// machine can use it as <c>--oidc-issuer-url</c> (with <c>.local/pki/ca.crt</c> as <c>--oidc-ca-file</c>).
+    /// </summary>
+    public string Issuer { get; set; } = "https://127.0.0.1:8444/dev-issuer";
 
     public string Audience { get; set; } = "authz-webhook";
 

@@ -30,9 +30,9 @@ internal sealed class DevelopmentIssuerOptionsValidator(IHostEnvironment environ
             failures.Add($"{DevelopmentIssuerOptions.Section}:SigningKeyPath is required.");
         }
 
-        if (!Uri.TryCreate(options.Issuer, UriKind.Absolute, out _))
+        if (!Uri.TryCreate(options.Issuer, UriKind.Absolute, out var issuer) || issuer.Scheme != Uri.UriSchemeHttps)
         {
-            failures.Add($"{DevelopmentIssuerOptions.Section}:Issuer must be an absolute URI.");
+            failures.Add($"{DevelopmentIssuerOptions.Section}:Issuer must be an absolute https:// URI (token verifiers such as kube-apiserver fetch its discovery document over HTTPS), e.g. https://127.0.0.1:8444/dev-issuer.");
         }
 
         if (string.IsNullOrWhiteSpace(options.Audience))
