@@ -6,12 +6,14 @@ WEBHOOK_PORT ?= 8443
 MANAGEMENT_PORT ?= 9090
 API_PORT ?= 8444
 CONFIGURATION ?= Release
-# The development token issuer's key: `make run` trusts it, `make dev-token` signs with it (Development only).
+# The development token issuer's key: `make run` trusts it, `make dev-token` signs with it (Development only). Its
+# discovery document is served on the API listener, so a local kube-apiserver can use it as --oidc-issuer-url.
 DEV_ISSUER := ASPNETCORE_ENVIRONMENT=Development \
 	AuthzWebhook__DevelopmentIssuer__Enabled=true \
+	AuthzWebhook__DevelopmentIssuer__Issuer=https://127.0.0.1:$(API_PORT)/dev-issuer \
 	AuthzWebhook__DevelopmentIssuer__SigningKeyPath=$(CURDIR)/.local/dev-issuer/signing-key.pem
 
-.PHONY: help run services stop-services pki migrate dev-token verify-log correlate rbac-audit test test-faults soak \
+.PHONY: help run services stop-services pki migrate dev-token verify-log correlate rbac-audit test e2e test-faults soak \
 	bench lint lint-dockerfile lint-compose clean
 
 help: ## list the targets
@@ -79,10 +81,19 @@ rbac-audit: ## report standing cluster-admin and wildcard RBAC: make rbac-audit 
 	@dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll rbac-audit $(if $(filter -,$(INPUT)),-,"$(abspath $(INPUT))") \
 	  $(if $(POLICY_OUT),--policy-out "$(abspath $(POLICY_OUT))") $(if $(FORMAT),--format $(FORMAT))
 
-test: ## run every test (starts its own throwaway Postgres and Redis)
+test: ## run every test (starts its own throwaway Postgres, Redis, etcd and kube-apiservers)
 	@scripts/ensure-packages.sh
+	@scripts/ensure-kube-apiserver.sh >/dev/null
 	@rm -rf TestResults
 	dotnet test AuthzWebhook.sln -c $(CONFIGURATION) --filter "Category!=Soak" --logger "trx;LogFilePrefix=results" --results-directory TestResults
+	@if [ -f TestResults/e2e.md ]; then echo; cat TestResults/e2e.md; fi
+
+e2e: ## only the end-to-end suite against real kube-apiservers (built from source on first use, see README) and print its report
+	@scripts/ensure-packages.sh
+	@scripts/ensure-kube-apiserver.sh >/dev/null
+	@mkdir -p TestResults && rm -rf TestResults/e2e TestResults/e2e.md
+	dotnet test tests/AuthzWebhook.EndToEndTests -c $(CONFIGURATION) --logger "trx;LogFilePrefix=e2e" --results-directory TestResults
+	@echo; cat TestResults/e2e.md
 
 test-faults: ## run only the fault-injection suite and print its table (also part of make test)
 	@scripts/ensure-packages.sh

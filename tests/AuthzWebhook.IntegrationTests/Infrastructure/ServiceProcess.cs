@@ -42,11 +42,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// Starts the service with <paramref name="settings"/> (configuration keys as in appsettings, <c>AuthzWebhook:...</c>)
     /// on top of listener settings for fresh ports and <paramref name="pki"/>, and waits until <c>/readyz</c> answers 200.
     /// </summary>
-    public static async Task<ServiceProcess> StartAsync(TestPki pki, IDictionary<string, string?> settings)
+    public static Task<ServiceProcess> StartAsync(TestPki pki, IDictionary<string, string?> settings) =>
+        StartAsync(pki, settings, ServicePorts.Fresh());
+
+    /// <summary>As above on the given ports: a process started again on the same ones is what its clients knew.</summary>
+    public static async Task<ServiceProcess> StartAsync(TestPki pki, IDictionary<string, string?> settings, ServicePorts ports)
     {
-        var webhookPort = FreePort.Next();
-        var apiPort = FreePort.Next();
-        var managementPort = FreePort.Next();
+        var (webhookPort, apiPort, managementPort) = ports;
         var start = ServiceCommand.StartInfo();
         var all = new Dictionary<string, string?>
         {

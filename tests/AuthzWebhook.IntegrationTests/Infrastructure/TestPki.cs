@@ -111,7 +111,8 @@ public sealed class TestPki : IDisposable
         return path;
     }
 
-    private static X509Certificate2 CreateCa(string name, ECDsa key)
+    /// <summary>A self-signed CA certificate carrying <paramref name="key"/>, valid for a day.</summary>
+    internal static X509Certificate2 CreateCa(string name, ECDsa key)
     {
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
@@ -120,19 +121,34 @@ public sealed class TestPki : IDisposable
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
     }
 
-    private static X509Certificate2 Issue(X509Certificate2 ca, string name, bool serverAuth)
+    private static X509Certificate2 Issue(X509Certificate2 ca, string name, bool serverAuth) =>
+        Issue(ca, $"CN={name}", serverAuth, serverAuth ? ["localhost"] : [], serverAuth ? [IPAddress.Loopback] : []);
+
+    /// <summary>
+    /// A leaf certificate with its key, signed by <paramref name="ca"/>: <paramref name="subject"/> is a distinguished name
+    /// (Kubernetes reads a client's user from CN and its groups from O); the names are its subject alternative names.
+    /// </summary>
+    internal static X509Certificate2 Issue(X509Certificate2 ca, string subject, bool serverAuth, string[] dnsNames, IPAddress[] addresses)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension(
             [new Oid(serverAuth ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2")], false));
-        if (serverAuth)
+        if (dnsNames.Length > 0 || addresses.Length > 0)
         {
             var san = new SubjectAlternativeNameBuilder();
-            san.AddDnsName("localhost");
-            san.AddIpAddress(IPAddress.Loopback);
+            foreach (var dnsName in dnsNames)
+            {
+                san.AddDnsName(dnsName);
+            }
+
+            foreach (var address in addresses)
+            {
+                san.AddIpAddress(address);
+            }
+
             request.CertificateExtensions.Add(san.Build());
         }
 
