@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
 using AuthzWebhook.EndToEndTests.Cluster;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 
@@ -21,6 +22,8 @@ public sealed class EndToEndEnvironment : IAsyncLifetime
     private Etcd? _etcd;
     private Dictionary<string, string?> _settings = [];
     private readonly ServicePorts _ports = ServicePorts.Fresh();
+    private readonly List<string> _earlierStdout = [];
+    private readonly List<string> _earlierStderr = [];
 
     public TestPki WebhookPki { get; } = new();
 
@@ -31,6 +34,9 @@ public sealed class EndToEndEnvironment : IAsyncLifetime
     public KubeApiServer WebhookFirst { get; private set; } = null!;
 
     public KubeApiServer RbacFirst { get; private set; } = null!;
+
+    /// <summary>The service's Postgres database (connection string), for commands such as <c>correlate</c>.</summary>
+    public string Database { get; private set; } = string.Empty;
 
     public ElevationClient Api => new(WebhookPki, () => _ports.Api);
 
@@ -51,7 +57,8 @@ public sealed class EndToEndEnvironment : IAsyncLifetime
         Directory.CreateDirectory(WorkDirectory);
         var binaries = KubeBinaries.Ensure();
         _servers = new TestServers();
-        _settings = ServiceSettings(_servers.CreateDatabase(), _servers.RedisConfiguration);
+        Database = _servers.CreateDatabase();
+        _settings = ServiceSettings(Database, _servers.RedisConfiguration);
         Service = await ServiceProcess.StartAsync(WebhookPki, _settings, _ports);
 
         _clusterPki = new ClusterPki(Path.Combine(WorkDirectory, "cluster-pki"));
@@ -86,18 +93,26 @@ public sealed class EndToEndEnvironment : IAsyncLifetime
     /// <summary>Starts the service again on the same ports, database, Redis prefix and spool.</summary>
     public async Task StartServiceAgainAsync()
     {
+        _earlierStdout.AddRange(Service.Stdout);
+        _earlierStderr.AddRange(Service.Stderr);
         await Service.DisposeAsync();
         Service = await ServiceProcess.StartAsync(WebhookPki, _settings, _ports);
     }
 
-    /// <summary>Applies a manifest as the cluster administrator on both API servers.</summary>
-    public async Task ApplyEverywhereAsync(string name, string manifest)
+    /// <summary>Applies a manifest as the cluster administrator of <paramref name="server"/>.</summary>
+    public async Task ApplyAsync(KubeApiServer server, string name, string manifest)
     {
-        var path = Path.Combine(WorkDirectory, name + ".yaml");
+        var path = Path.Combine(WorkDirectory, $"{name}.{server.Placement.Name}.yaml");
         await File.WriteAllTextAsync(path, manifest);
-        await WebhookFirst.Admin.MustAsync(null, "apply", "-f", path);
-        await RbacFirst.Admin.MustAsync(null, "apply", "-f", path);
+        await server.Admin.MustAsync(null, "apply", "-f", path);
     }
+
+    /// <summary>The decision records the service has printed so far for <paramref name="person"/>.</summary>
+    public IReadOnlyList<JsonElement> RecordsOf(Person person) =>
+        [.. DecisionRecords.Parse(Stdout).Where(r => r.User() == person.UserName)];
+
+    /// <summary>Everything the service printed on stdout (decision records), across restarts.</summary>
+    public IEnumerable<string> Stdout => _earlierStdout.Concat(Service.Stdout);
 
     public async Task DisposeAsync()
     {
@@ -114,8 +129,8 @@ public sealed class EndToEndEnvironment : IAsyncLifetime
         _etcd?.Dispose();
         if (Service is not null)
         {
-            await File.WriteAllLinesAsync(Path.Combine(WorkDirectory, "authz-webhook.stdout.jsonl"), Service.Stdout);
-            await File.WriteAllLinesAsync(Path.Combine(WorkDirectory, "authz-webhook.stderr.log"), Service.Stderr);
+            await File.WriteAllLinesAsync(Path.Combine(WorkDirectory, "authz-webhook.stdout.jsonl"), Stdout);
+            await File.WriteAllLinesAsync(Path.Combine(WorkDirectory, "authz-webhook.stderr.log"), _earlierStderr.Concat(Service.Stderr));
             await Service.DisposeAsync();
         }
 

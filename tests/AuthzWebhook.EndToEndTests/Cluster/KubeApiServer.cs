@@ -94,8 +94,12 @@ public sealed class KubeApiServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>An HTTPS client for this API server that trusts only the cluster CA; with a bearer token when given.</summary>
-    public HttpClient CreateClient(string? token)
+    /// <summary>An HTTPS client for this API server presenting the scheduler's client certificate.</summary>
+    public HttpClient CreateSchedulerClient() =>
+        CreateClient(null, X509Certificate2.CreateFromPemFile(_pki.SchedulerCertificatePath, _pki.SchedulerKeyPath));
+
+    /// <summary>An HTTPS client for this API server that trusts only the cluster CA; with a bearer token or client certificate when given.</summary>
+    public HttpClient CreateClient(string? token, X509Certificate2? clientCertificate = null)
     {
         var trusted = X509Certificate2.CreateFromPem(File.ReadAllText(_pki.CaPath));
         var handler = new HttpClientHandler
@@ -109,6 +113,12 @@ public sealed class KubeApiServer : IAsyncDisposable
                 return certificate is not null && chain.Build(certificate);
             },
         };
+        if (clientCertificate is not null)
+        {
+            // A PKCS#12 round trip gives SslStream on Linux a key it can use for client authentication.
+            handler.ClientCertificates.Add(X509CertificateLoader.LoadPkcs12(clientCertificate.Export(X509ContentType.Pkcs12), null));
+        }
+
         var client = new HttpClient(handler) { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(40) };
         if (token is not null)
         {
