@@ -1,3 +1,5 @@
+using AuthzWebhook.EndToEndTests.Cluster;
+
 namespace AuthzWebhook.EndToEndTests.Scenarios;
 
 /// <summary>
@@ -12,8 +14,7 @@ public sealed class GuardrailPlacementTests(EndToEndEnvironment env)
     public async Task With_the_webhook_first_a_guardrail_denies_what_rbac_grants()
     {
         var server = env.WebhookFirst;
-        var erin = await env.SignInAsync("erin.webhook-first@example.com", "developers");
-        await env.ApplyAsync(server, "erin", Rbac.Grant("erin-secrets", "kube-system", erin.UserName, "secrets", "get", "list"));
+        var erin = await SecretReaderAsync(server);
 
         var secrets = await server.Person.RunAsync(erin.Token, "get", "secrets", "-n", "kube-system");
         var canI = await server.Person.RunAsync(erin.Token, "auth", "can-i", "list", "secrets", "-n", "kube-system");
@@ -32,8 +33,7 @@ public sealed class GuardrailPlacementTests(EndToEndEnvironment env)
     public async Task With_rbac_first_what_rbac_grants_never_reaches_the_webhook_and_what_it_refuses_does()
     {
         var server = env.RbacFirst;
-        var erin = await env.SignInAsync("erin.rbac-first@example.com", "developers");
-        await env.ApplyAsync(server, "erin", Rbac.Grant("erin-secrets", "kube-system", erin.UserName, "secrets", "get", "list"));
+        var erin = await SecretReaderAsync(server);
 
         var secrets = await server.Person.RunAsync(erin.Token, "get", "secrets", "-n", "kube-system");
         var logs = await server.Person.RunAsync(erin.Token, "get", "--raw", "/api/v1/namespaces/payments/pods/api-1/log");
@@ -58,6 +58,14 @@ public sealed class GuardrailPlacementTests(EndToEndEnvironment env)
         Assert.True(pods.Succeeded, pods.ToString());
         var asked = Assert.Single(Records(grace), r => r.Request("resource") == "pods" && r.Request("namespace") == "other");
         Assert.Equal("no_opinion", asked.Outcome());
+    }
+
+    /// <summary>Someone a RoleBinding lets read secrets in kube-system, where the enforced guardrail forbids it.</summary>
+    private async Task<Person> SecretReaderAsync(KubeApiServer server)
+    {
+        var erin = await env.SignInAsync($"erin.{server.Placement.Name}@example.com", "developers");
+        await env.ApplyAsync(server, "erin", Rbac.Grant("erin-secrets", "kube-system", erin.UserName, "secrets", "get", "list"));
+        return erin;
     }
 
     private IReadOnlyList<System.Text.Json.JsonElement> Records(Person person) => env.RecordsOf(person);
