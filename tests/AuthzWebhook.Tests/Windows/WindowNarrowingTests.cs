@@ -3,7 +3,7 @@ using AuthzWebhook.Windows;
 namespace AuthzWebhook.Tests.Windows;
 
 /// <summary>Which changes from Redis may apply without asking Postgres: only those that take access away.</summary>
-public sealed class WindowSynchronizerTests
+public sealed class WindowNarrowingTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 27, 14, 0, 0, TimeSpan.Zero);
 
@@ -34,7 +34,7 @@ public sealed class WindowSynchronizerTests
     {
         var (window, appliesUnverified) = ChangeTable[change];
 
-        Assert.Equal(appliesUnverified, WindowSynchronizer.OnlyNarrows(window, Known));
+        Assert.Equal(appliesUnverified, WindowNarrowing.OnlyNarrows(window, Known));
     }
 
     [Fact]
@@ -42,8 +42,8 @@ public sealed class WindowSynchronizerTests
     {
         var unknown = Known with { Id = Guid.CreateVersion7() };
 
-        Assert.False(WindowSynchronizer.OnlyNarrows(unknown, known: null));
-        Assert.True(WindowSynchronizer.OnlyNarrows(unknown with { RevokedAt = Start }, known: null));
+        Assert.False(WindowNarrowing.OnlyNarrows(unknown, known: null));
+        Assert.True(WindowNarrowing.OnlyNarrows(unknown with { RevokedAt = Start }, known: null));
     }
 
     [Fact]
@@ -51,6 +51,6 @@ public sealed class WindowSynchronizerTests
     {
         var revoked = Known with { RevokedAt = Start.AddMinutes(1) };
 
-        Assert.False(WindowSynchronizer.OnlyNarrows(Known with { Version = 9, ExpiresAt = Start.AddMinutes(10) }, revoked));
+        Assert.False(WindowNarrowing.OnlyNarrows(Known with { Version = 9, ExpiresAt = Start.AddMinutes(10) }, revoked));
     }
 }
