@@ -18,8 +18,8 @@ namespace AuthzWebhook.Windows;
 /// proves every earlier change arrived and confirms freshness between reconciles.</item>
 /// </list>
 /// After the feed breaks, heartbeats count again only once one has come through and a reload has followed it.
-/// Redis is trusted to take access away, never to grant it: a change that only narrows a window (revocation, earlier
-/// expiry) applies at once, anything else is re-read from Postgres before it counts.
+/// Redis is trusted to take access away, never to grant it: a change that only narrows a window (see
+/// <see cref="WindowNarrowing"/>) applies at once, anything else is re-read from Postgres before it counts.
 /// </summary>
 internal sealed class WindowSynchronizer(
     ActiveWindowIndex index,
