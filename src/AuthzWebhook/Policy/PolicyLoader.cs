@@ -34,7 +34,7 @@ internal static class PolicyLoader
         var errors = new List<string>();
         var cursor = new YamlCursor(source, errors);
         var stream = new YamlStream();
-        var parser = new Parser(new StringReader(yaml));
+        var parser = new PlainYamlParser(new Parser(new StringReader(yaml)), cursor);
         try
         {
             stream.Load(parser);
@@ -49,6 +49,13 @@ internal static class PolicyLoader
             // the last event it did parse is the best position there is.
             var near = parser.Current?.End;
             throw new PolicyValidationException(source, [$"{source}:{near?.Line ?? 0}:{near?.Column ?? 0}: (syntax): YAML is malformed after this point (look for an unclosed bracket or quote)"]);
+        }
+
+        // A tagged key is a different key to the checks below than the plain one: judging the structure now would
+        // only add noise to the refusals, which already name every place to change.
+        if (errors.Count > 0)
+        {
+            throw new PolicyValidationException(source, errors);
         }
 
         if (stream.Documents.Count != 1)

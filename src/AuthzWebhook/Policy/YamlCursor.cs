@@ -25,6 +25,8 @@ internal sealed class YamlCursor
         _errors.Add($"{_file}:{line}:{column}: {path}: {message}");
     }
 
+    public void Error(Mark at, string path, string message) => _errors.Add($"{_file}:{at.Line}:{at.Column}: {path}: {message}");
+
     public YamlMappingNode? Mapping(YamlNode? node, string path)
     {
         if (node is YamlMappingNode map)

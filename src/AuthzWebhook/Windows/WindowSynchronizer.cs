@@ -18,8 +18,8 @@ namespace AuthzWebhook.Windows;
 /// proves every earlier change arrived and confirms freshness between reconciles.</item>
 /// </list>
 /// After the feed breaks, heartbeats count again only once one has come through and a reload has followed it.
-/// Redis is trusted to take access away, never to grant it: a change that only narrows a window (revocation, earlier
-/// expiry) applies at once, anything else is re-read from Postgres before it counts.
+/// Redis is trusted to take access away, never to grant it: a change that only narrows a window (see
+/// <see cref="WindowNarrowing"/>) applies at once, anything else is re-read from Postgres before it counts.
 /// </summary>
 internal sealed class WindowSynchronizer(
     ActiveWindowIndex index,
@@ -183,7 +183,7 @@ internal sealed class WindowSynchronizer(
             var windows = await redisCache.LoadUnexpiredAsync(cancellationToken).ConfigureAwait(false);
             foreach (var window in windows)
             {
-                if (OnlyNarrows(window, index.Find(window.Id)))
+                if (WindowNarrowing.OnlyNarrows(window, index.Find(window.Id)))
                 {
                     index.Apply(window);
                 }
@@ -226,7 +226,7 @@ internal sealed class WindowSynchronizer(
         switch (message)
         {
             case { Kind: FeedMessage.WindowKind, Window: { } payload } when payload.ToWindow() is { } window:
-                if (OnlyNarrows(window, index.Find(window.Id)))
+                if (WindowNarrowing.OnlyNarrows(window, index.Find(window.Id)))
                 {
                     if (index.Apply(window))
                     {
@@ -250,22 +250,6 @@ internal sealed class WindowSynchronizer(
                 break;
         }
     }
-
-    /// <summary>
-    /// True when <paramref name="change"/> can only take access away from what this replica already holds, so that
-    /// applying it unverified is safe: a revocation, or the same window with a later start or an earlier expiry.
-    /// </summary>
-    internal static bool OnlyNarrows(ElevationWindow change, ElevationWindow? known) =>
-        change.RevokedAt is not null
-        || (known is { RevokedAt: null }
-            && change.Version > known.Version
-            && change.SubjectKind == known.SubjectKind
-            && string.Equals(change.Subject, known.Subject, StringComparison.Ordinal)
-            && string.Equals(change.Template, known.Template, StringComparison.Ordinal)
-            && string.Equals(change.EligibilityGroup, known.EligibilityGroup, StringComparison.Ordinal)
-            && change.StartsAt >= known.StartsAt
-            && change.ExpiresAt <= known.ExpiresAt
-            && Array.TrueForAll(change.Namespaces, known.CoversNamespace));
 
     /// <summary>A change that could grant is taken from Postgres, never from the message; if Postgres cannot say, it waits for the next reconcile.</summary>
     private async Task ConfirmLoopAsync(CancellationToken stoppingToken)

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using AuthzWebhook.Hosting;
 using AuthzWebhook.IntegrationTests.Infrastructure;
+using AuthzWebhook.Policy;
 using AuthzWebhook.Storage.Redis;
 using AuthzWebhook.Windows;
 using StackExchange.Redis;
@@ -22,6 +23,17 @@ public sealed class UntrustedFeedTests(TestServers servers) : IntegrationTest(se
         var receivers = await redis.GetSubscriber().PublishAsync(
             server.Service<RedisWindowCache>().Channel, JsonSerializer.SerializeToUtf8Bytes(message, AuthzJsonContext.Default.FeedMessage));
         Assert.True(receivers > 0, "nobody listened on the change feed");
+    }
+
+    /// <summary>Replaces the policy file in one rename, as a ConfigMap update does, and waits until it is in force.</summary>
+    private static async Task ReplacePolicyAsync(WebhookServer server, string yaml)
+    {
+        var provider = server.Service<PolicyProvider>();
+        var before = provider.Current.ContentHash;
+        Assert.NotEqual(await File.ReadAllTextAsync(server.PolicyPath), yaml);
+        await File.WriteAllTextAsync(server.PolicyPath + ".new", yaml);
+        File.Move(server.PolicyPath + ".new", server.PolicyPath, overwrite: true);
+        await EventuallyAsync(() => Task.FromResult(provider.Current.ContentHash != before), TimeSpan.FromSeconds(10), "the new policy to load");
     }
 
     [Fact]
@@ -52,6 +64,39 @@ public sealed class UntrustedFeedTests(TestServers servers) : IntegrationTest(se
         Assert.Equal(real.ExpiresAt, held.ExpiresAt);
         Assert.Equal(["payments"], held.Namespaces);
         Assert.False((await server.ReviewAsync(Reviews.Resource("oidc:mallory@example.com", ["oidc:sre"], "get", "pods", "kube-system"))).Allowed);
+    }
+
+    [Fact]
+    public async Task A_forged_empty_namespace_list_does_not_widen_a_window_whose_template_turned_cluster_scoped()
+    {
+        // No reconcile during the test: it would put back what Postgres holds and hide a forged change that applied.
+        var server = await StartServerAsync(overrides: new Dictionary<string, string?>
+        {
+            ["AuthzWebhook:Windows:ReconcileInterval"] = "01:00:00",
+            ["AuthzWebhook:Windows:StalenessBound"] = "02:00:00",
+            ["AuthzWebhook:Windows:MaxTimeWithoutPostgres"] = "03:00:00",
+        });
+        var writer = server.Service<WindowWriter>();
+        var real = await writer.CreateAsync(
+            UserWindow("oidc:mallory@example.com", "pod-debug", ["payments"], DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromMinutes(5)), default);
+        var marker = await writer.CreateAsync(
+            UserWindow("oidc:alice@example.com", "pod-debug", ["payments"], DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromMinutes(5)), default);
+        await ReplacePolicyAsync(server, TestPolicies.Standard.Replace(
+            "    scope: namespaced\n    namespaces: [\"*\"]\n", "    scope: cluster\n", StringComparison.Ordinal));
+        var elsewhere = Reviews.Resource("oidc:mallory@example.com", ["oidc:sre"], "get", "pods", "kube-system");
+        Assert.False((await server.ReviewAsync(elsewhere)).Allowed);
+
+        // No namespaces is what a cluster-scoped window holds: taken from the feed, it would cover every namespace.
+        // The feed is handled in order, so once the revocation published after it applies, the forged change was handled.
+        await PublishAsync(server, real with { Namespaces = [], Version = real.Version + 1 });
+        await PublishAsync(server, marker with { RevokedAt = DateTimeOffset.UtcNow, Version = marker.Version + 1 });
+        var index = server.Service<ActiveWindowIndex>();
+        await EventuallyAsync(() => Task.FromResult(index.Find(marker.Id)?.RevokedAt is not null), TimeSpan.FromSeconds(5), "the revocation after the forged change to apply");
+
+        var held = index.Find(real.Id);
+        Assert.NotNull(held);
+        Assert.Equal(["payments"], held.Namespaces);
+        Assert.False((await server.ReviewAsync(elsewhere)).Allowed);
     }
 
     [Fact]

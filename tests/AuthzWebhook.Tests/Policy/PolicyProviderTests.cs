@@ -82,6 +82,38 @@ public sealed class PolicyProviderTests : IDisposable
         Assert.Contains(_path, _provider.LastError, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Tagged_key_in_an_edit_keeps_the_last_good_policy_and_says_where()
+    {
+        File.WriteAllText(_path, GoodPolicy);
+        _provider.Reload();
+        var good = _provider.Current;
+
+        // Read as a key of its own, the tagged one used to be dropped, and the rule to apply to every pod name.
+        File.WriteAllText(_path, GoodPolicy.Replace("verbs: [\"get\"]", "!!str resourceNames: [\"api-0\"]\n        verbs: [\"get\"]", StringComparison.Ordinal));
+
+        Assert.False(_provider.Reload());
+        Assert.Same(good, _provider.Current);
+        Assert.Contains($"{_path}:11:9: templates[0].rules[0].resourceNames: tag '!!str' is refused", _provider.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Alias_in_an_edit_keeps_the_last_good_policy_and_says_where()
+    {
+        File.WriteAllText(_path, GoodPolicy);
+        _provider.Reload();
+        var good = _provider.Current;
+
+        File.WriteAllText(_path, GoodPolicy
+            .Replace("eligibleGroups: [", "eligibleGroups: &sre [", StringComparison.Ordinal)
+            .Replace("approverGroups: [\"oidc:sre-leads\"]", "approverGroups: *sre", StringComparison.Ordinal));
+
+        Assert.False(_provider.Reload());
+        Assert.Same(good, _provider.Current);
+        Assert.Contains($"{_path}:7:21: templates[0].eligibleGroups: anchor '&sre' is refused", _provider.LastError, StringComparison.Ordinal);
+        Assert.Contains($"{_path}:13:23: templates[0].approval.approverGroups: alias '*sre' is refused", _provider.LastError, StringComparison.Ordinal);
+    }
+
     public void Dispose()
     {
         _provider.Dispose();

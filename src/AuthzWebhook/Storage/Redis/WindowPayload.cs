@@ -23,7 +23,8 @@ internal sealed record WindowPayload(
     public ElevationWindow? ToWindow()
     {
         if (!SubjectKindNames.TryParse(SubjectKind, out var kind) || string.IsNullOrEmpty(Subject) || string.IsNullOrEmpty(Template)
-            || string.IsNullOrEmpty(EligibilityGroup) || Namespaces is null || ExpiresAt <= StartsAt || Version <= 0)
+            || string.IsNullOrEmpty(EligibilityGroup) || Namespaces is null || Array.Exists(Namespaces, string.IsNullOrEmpty)
+            || ExpiresAt <= StartsAt || Version <= 0)
         {
             return null;
         }
