@@ -13,6 +13,14 @@ DEV_ISSUER := ASPNETCORE_ENVIRONMENT=Development \
 	AuthzWebhook__DevelopmentIssuer__Issuer=https://127.0.0.1:$(API_PORT)/dev-issuer \
 	AuthzWebhook__DevelopmentIssuer__SigningKeyPath=$(CURDIR)/.local/dev-issuer/signing-key.pem
 
+# Runs a command of the built service: $(call run-command,NAME ARGS...). GNU make exits 2 whenever a recipe fails, whatever
+# the command's own exit code, so a failed command's code is printed last: rbac-audit and verify-log tell 1 (found
+# something) from 2 (bad input). Scripts that act on the code run the command itself, as that line shows how.
+SERVICE_DLL = src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll
+define run-command
+dotnet $(SERVICE_DLL) $(1) || { code=$$?; echo "$(firstword $(1)) exited with code $$code (make exits 2 on any failure; for the code itself: dotnet $(SERVICE_DLL) $(firstword $(1)) ...)" >&2; exit $$code; }
+endef
+
 .PHONY: help run services stop-services pki migrate dev-token verify-log correlate rbac-audit test e2e test-faults soak \
 	bench lint lint-dockerfile lint-compose clean
 
@@ -61,25 +69,25 @@ dev-token: ## print a token the local service accepts: make dev-token USER=alice
 	@if [ "$(origin USER)" != "command line" ]; then echo "usage: make dev-token USER=alice@example.com GROUPS=sre [MFA=1]" >&2; exit 2; fi
 	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
 	@export $(DEV_ISSUER); \
-	dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll dev-token --user "$(USER)" --groups "$(GROUPS)" $(if $(filter 1 true yes,$(MFA)),--mfa)
+	$(call run-command,dev-token --user "$(USER)" --groups "$(GROUPS)" $(if $(filter 1 true yes,$(MFA)),--mfa))
 
 verify-log: ## check the hash chains of a file of decision records: make verify-log FILE=decisions.jsonl
 	@if [ -z "$(FILE)" ]; then echo "usage: make verify-log FILE=<decision records, one JSON line each>" >&2; exit 2; fi
 	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
-	@dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll verify-log "$(abspath $(FILE))"
+	@$(call run-command,verify-log "$(abspath $(FILE))")
 
 correlate: ## join an API server audit log with the stored decisions: make correlate AUDIT=audit.log
 	@if [ -z "$(AUDIT)" ]; then echo "usage: make correlate AUDIT=<API server audit log, one JSON event per line>" >&2; exit 2; fi
 	@$(MAKE) --no-print-directory services
 	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
 	@set -a; . .local/services.env; set +a; \
-	dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll correlate "$(abspath $(AUDIT))"
+	$(call run-command,correlate "$(abspath $(AUDIT))")
 
 rbac-audit: ## report standing cluster-admin and wildcard RBAC: make rbac-audit INPUT=rbac.json [POLICY_OUT=suggested.yaml] [FORMAT=json]
 	@if [ -z "$(INPUT)" ]; then echo "usage: make rbac-audit INPUT=<kubectl get clusterrolebindings,rolebindings,clusterroles,roles -A -o json output; - for stdin> [POLICY_OUT=file] [FORMAT=text|json]" >&2; exit 2; fi
 	@dotnet build src/AuthzWebhook -c $(CONFIGURATION) -v quiet -nologo >/dev/null
-	@dotnet src/AuthzWebhook/bin/$(CONFIGURATION)/net10.0/AuthzWebhook.dll rbac-audit $(if $(filter -,$(INPUT)),-,"$(abspath $(INPUT))") \
-	  $(if $(POLICY_OUT),--policy-out "$(abspath $(POLICY_OUT))") $(if $(FORMAT),--format $(FORMAT))
+	@$(call run-command,rbac-audit $(if $(filter -,$(INPUT)),-,"$(abspath $(INPUT))") \
+	  $(if $(POLICY_OUT),--policy-out "$(abspath $(POLICY_OUT))") $(if $(FORMAT),--format $(FORMAT)))
 
 test: ## run every test (starts its own throwaway Postgres, Redis, etcd and kube-apiservers)
 	@scripts/ensure-packages.sh

@@ -159,7 +159,8 @@ internal static class HostingExtensions
     /// <summary>
     /// Runs the service; with <c>migrate</c> only applies <c>sql/</c>, with <c>dev-token</c> only prints a development
     /// token, with <c>verify-log</c> only checks a decision log's hash chains, with <c>correlate</c> only joins an API server
-    /// audit log with the stored decisions, with <c>rbac-audit</c> only reports standing privileged RBAC bindings.
+    /// audit log with the stored decisions, with <c>rbac-audit</c> only reports standing privileged RBAC bindings. Settings
+    /// and the policy are checked before the service starts (<see cref="StartupProblems"/>).
     /// </summary>
     public static async Task<int> RunAuthzWebhookAsync(this WebApplication app, string[] args)
     {
@@ -191,6 +192,7 @@ internal static class HostingExtensions
             return await RbacAuditCommand.RunAsync(args, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
         }
 
+        StartupProblems.CheckBeforeStart(app.Services);
         await app.RunAsync().ConfigureAwait(false);
         return 0;
     }

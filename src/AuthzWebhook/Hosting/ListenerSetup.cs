@@ -39,8 +39,8 @@ internal sealed class ListenerSetup(
         // even on different addresses: /authorize must never answer without mutual TLS.
         if (w.Port == a.Port || w.Port == m.Port || a.Port == m.Port)
         {
-            throw new InvalidOperationException(
-                $"AuthzWebhook:Webhook:Port ({w.Port}), AuthzWebhook:Api:Port ({a.Port}) and AuthzWebhook:Management:Port ({m.Port}) must all differ.");
+            throw new OptionsValidationException(Options.DefaultName, typeof(KestrelServerOptions), [
+                $"AuthzWebhook:Webhook:Port ({w.Port}), AuthzWebhook:Api:Port ({a.Port}) and AuthzWebhook:Management:Port ({m.Port}) must all differ."]);
         }
 
         kestrel.Listen(IPAddress.Parse(w.BindAddress), w.Port, listen =>

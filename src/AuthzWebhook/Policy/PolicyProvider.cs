@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace AuthzWebhook.Policy;
 
 /// <summary>
-/// Holds the current policy. It is loaded when the host starts (an invalid file stops start-up) and polled afterwards;
+/// Holds the current policy. It is loaded before the host starts (an invalid file stops start-up) and polled afterwards;
 /// a bad edit keeps the last good policy and logs why.
 /// </summary>
 internal sealed class PolicyProvider(
@@ -27,10 +27,24 @@ internal sealed class PolicyProvider(
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         // Throws PolicyValidationException: the host refuses to start on an invalid policy.
+        Load();
+        return base.StartAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Loads the file unless it is loaded already; throws <see cref="PolicyValidationException"/> when it is invalid. The
+    /// service calls it before the host starts (<c>StartupProblems.CheckBeforeStart</c>), then the host's start finds it done.
+    /// </summary>
+    public void Load()
+    {
+        if (_loaded)
+        {
+            return;
+        }
+
         var policy = PolicyLoader.LoadFile(FilePath);
         Install(policy);
         Log.PolicyLoaded(logger, policy.Source, policy.Templates.Count, policy.Guardrails.Length, policy.ContentHash);
-        return base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
