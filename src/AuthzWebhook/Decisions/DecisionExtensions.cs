@@ -1,4 +1,4 @@
-using AuthzWebhook.Audit;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Observability;
 
 namespace AuthzWebhook.Decisions;

@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
-using AuthzWebhook.Audit;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Hosting;
 using Microsoft.Extensions.Options;
 

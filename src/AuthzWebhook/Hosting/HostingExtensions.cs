@@ -1,5 +1,6 @@
-using AuthzWebhook.Audit;
+using AuthzWebhook.AuditEvents;
 using AuthzWebhook.Decisions;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Elevations;
 using AuthzWebhook.Identity;
 using AuthzWebhook.Notifications;

@@ -1,6 +1,6 @@
-using AuthzWebhook.Audit;
 using AuthzWebhook.Benchmarks.Engine;
 using AuthzWebhook.Decisions;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Hosting;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 using AuthzWebhook.Windows;

@@ -1,7 +1,7 @@
-using AuthzWebhook.Audit;
 using AuthzWebhook.Decisions;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Observability;
-using AuthzWebhook.Tests.Audit;
+using AuthzWebhook.Tests.DecisionStore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
