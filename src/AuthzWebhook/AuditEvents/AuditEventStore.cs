@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Dapper;
 using Npgsql;
 
@@ -6,6 +7,7 @@ namespace AuthzWebhook.AuditEvents;
 /// <summary>
 /// Stores audit events in one statement per batch, each linked to its decision and, through it or through the window
 /// the user held, to its elevation. A batch the API server sends again is stored once (key: audit id and stage).
+/// Reads back those of one elevation for its activity.
 /// </summary>
 internal sealed class AuditEventStore(NpgsqlDataSource dataSource)
 {
@@ -52,5 +54,28 @@ internal sealed class AuditEventStore(NpgsqlDataSource dataSource)
                 events = batch.Select(b => b.Event.Json).ToArray(),
             },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Audit events stored under an elevation (directly, or through a decision that cited it), oldest first.</summary>
+    public async Task<IReadOnlyList<JsonElement>> ForElevationAsync(Guid elevationId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT a.event::text FROM audit_events a
+             WHERE a.elevation_id = @elevationId
+                OR a.decision_id IN (SELECT d.decision_id FROM decisions d WHERE d.elevation_id = @elevationId)
+             ORDER BY a.time, a.audit_id, a.stage
+             LIMIT @limit
+            """,
+            new { elevationId, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(Parse)];
+    }
+
+    private static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
     }
 }

@@ -66,23 +66,6 @@ internal sealed class DecisionReader(NpgsqlDataSource dataSource)
         return (DecisionChainVerifier.Verify(lines), ids);
     }
 
-    /// <summary>Audit events stored under an elevation (directly, or through a decision that cited it), oldest first.</summary>
-    public async Task<IReadOnlyList<JsonElement>> AuditEventsAsync(Guid elevationId, int limit, CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<string>(new CommandDefinition(
-            """
-            SELECT a.event::text FROM audit_events a
-             WHERE a.elevation_id = @elevationId
-                OR a.decision_id IN (SELECT d.decision_id FROM decisions d WHERE d.elevation_id = @elevationId)
-             ORDER BY a.time, a.audit_id, a.stage
-             LIMIT @limit
-            """,
-            new { elevationId, limit },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return [.. rows.Select(Parse)];
-    }
-
     private static JsonElement Parse(string record)
     {
         using var document = JsonDocument.Parse(record);

@@ -1,14 +1,15 @@
-using AuthzWebhook.AuditEvents;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuthzWebhook.DecisionStore;
 
 internal static class DecisionStoreExtensions
 {
-    /// <summary>Chaining of decision records, and their delivery to Postgres when <c>DecisionStore:Enabled</c>.</summary>
-    public static IServiceCollection AddAudit(this IServiceCollection services)
+    /// <summary>
+    /// Delivery of decision records to Postgres (spool, queue, writer, daily partitions) when <c>DecisionStore:Enabled</c>,
+    /// and the reader behind the decisions API.
+    /// </summary>
+    public static IServiceCollection AddDecisionStore(this IServiceCollection services)
     {
-        services.TryAddSingleton<DecisionChainer>();
         services.AddOptions<DecisionStoreOptions>().BindConfiguration(DecisionStoreOptions.Section)
             .Validate(o => o.BatchSize is >= 1 and <= 100_000, $"{DecisionStoreOptions.Section}:BatchSize must be 1-100000.")
             .Validate(o => o.MemoryCapacity is >= 1000 and <= 10_000_000, $"{DecisionStoreOptions.Section}:MemoryCapacity must be 1000-10000000.")
@@ -20,14 +21,6 @@ internal static class DecisionStoreExtensions
         services.TryAddSingleton<DecisionStoreQueue>();
         services.TryAddSingleton<PostgresDecisionStore>();
         services.TryAddSingleton<DecisionReader>();
-        services.AddOptions<AuditEventOptions>().BindConfiguration(AuditEventOptions.Section)
-            .Validate(o => o.MaxBodyBytes is >= 65536 and <= 256 * 1024 * 1024, $"{AuditEventOptions.Section}:MaxBodyBytes must be between 65536 and 268435456.")
-            .Validate(o => o.MaxEvents is >= 1 and <= 100_000, $"{AuditEventOptions.Section}:MaxEvents must be 1-100000.")
-            .Validate(o => o.MaxJsonDepth is >= 16 and <= 256, $"{AuditEventOptions.Section}:MaxJsonDepth must be 16-256 (default 64).")
-            .Validate(o => o.MaxStringLength is >= 1024 and <= 1024 * 1024, $"{AuditEventOptions.Section}:MaxStringLength must be 1024-1048576 (default 16384).")
-            .Validate(o => o.MaxGroups is >= 1 and <= 65536, $"{AuditEventOptions.Section}:MaxGroups must be 1-65536 (default 1024).")
-            .ValidateOnStart();
-        services.TryAddSingleton<AuditEventStore>();
         services.AddHostedService<DecisionPartitions>();
         services.AddHostedService<DecisionStoreWriter>();
         return services;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using AuthzWebhook.AuditEvents;
 using AuthzWebhook.Elevations;
 using AuthzWebhook.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -111,7 +112,7 @@ internal static partial class DecisionsApi
     }
 
     private static async Task<Results<Ok<ActivityView>, ProblemHttpResult>> Activity(
-        Guid id, CallerIdentity caller, ElevationStore elevations, DecisionReader reader, CancellationToken cancellationToken)
+        Guid id, CallerIdentity caller, ElevationStore elevations, DecisionReader reader, AuditEventStore auditEvents, CancellationToken cancellationToken)
     {
         var details = await elevations.GetDetailsAsync(id, cancellationToken).ConfigureAwait(false);
         if (details is not { } d)
@@ -125,7 +126,7 @@ internal static partial class DecisionsApi
         }
 
         var rows = await reader.ListAsync(new DecisionQuery(id, null, null, null, null, MaxActivityDecisions + 1, null), cancellationToken).ConfigureAwait(false);
-        var events = await reader.AuditEventsAsync(id, MaxActivityDecisions + 1, cancellationToken).ConfigureAwait(false);
+        var events = await auditEvents.ForElevationAsync(id, MaxActivityDecisions + 1, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new ActivityView(
             ElevationView.From(d.Elevation, d.Approvals, d.History),
             [.. rows.Take(MaxActivityDecisions).Select(r => r.Record)],

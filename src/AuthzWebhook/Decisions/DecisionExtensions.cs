@@ -1,5 +1,6 @@
 using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Observability;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuthzWebhook.Decisions;
 
@@ -18,7 +19,7 @@ internal static class DecisionExtensions
         services.AddSingleton<AuthzMetrics>();
         services.AddSingleton<DecisionEngine>();
         services.AddSingleton<DecisionLog>();
-        services.AddAudit();
+        services.TryAddSingleton<DecisionChainer>();
         services.AddHostedService<DecisionLogWriter>();
         return services;
     }
