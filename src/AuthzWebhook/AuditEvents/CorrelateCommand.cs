@@ -32,7 +32,7 @@ internal static class CorrelateCommand
         AuditScan scan;
         try
         {
-            scan = args[1] == "-" ? AuditEventReader.Read(ReadLines(Console.In)) : AuditEventReader.Read(File.ReadLines(args[1]));
+            scan = args[1] == "-" ? AuditLogReader.Read(ReadLines(Console.In)) : AuditLogReader.Read(File.ReadLines(args[1]));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

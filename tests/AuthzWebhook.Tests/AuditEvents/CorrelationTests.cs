@@ -18,7 +18,7 @@ public sealed class CorrelationTests
             .Request("oidc:carol@example.com", "list", "pods", "payments", null, "RBAC: allowed by ClusterRoleBinding \"view\"", "allow")
             .Line("not json");
 
-        var report = Correlation.Join(AuditEventReader.Read(log.Lines), new HashSet<Guid> { stored, cached });
+        var report = Correlation.Join(AuditLogReader.Read(log.Lines), new HashSet<Guid> { stored, cached });
 
         Assert.Equal((10L, 1L, 4, 3, 1, 1), (report.Events, report.NotEvents, report.WithDecision, report.Matched, report.Unmatched, report.DecisionsOnSeveralRequests));
         Assert.Equal(75, report.JoinRate);
@@ -40,7 +40,7 @@ public sealed class CorrelationTests
             log.Request("oidc:alice@example.com", "get", "pods", "payments", "api-1", Reason(id), requestReceived: false);
         }
 
-        var report = Correlation.Join(AuditEventReader.Read(log.Lines), ids.Skip(1).ToHashSet());
+        var report = Correlation.Join(AuditLogReader.Read(log.Lines), ids.Skip(1).ToHashSet());
 
         Assert.Equal("99.9%", report.JoinRateText);
         Assert.Contains("unmatched requests (1, by time received):", report.Lines());
@@ -56,7 +56,7 @@ public sealed class CorrelationTests
             log.Request("oidc:alice@example.com", "get", "pods", "payments", "api-1", Reason(id));
         }
 
-        var report = Correlation.Join(AuditEventReader.Read(log.Lines), new HashSet<Guid>());
+        var report = Correlation.Join(AuditLogReader.Read(log.Lines), new HashSet<Guid>());
 
         Assert.Equal(ids.Take(20), report.UnmatchedSample.Select(e => e.DecisionId));
         Assert.Contains("unmatched requests (the first 20 of 25, by time received):", report.Lines());
@@ -69,7 +69,7 @@ public sealed class CorrelationTests
         var id = Guid.CreateVersion7();
         var log = new KubernetesAuditLog().Request("oidc:eve@example.com\u001b[2J", "get", "pods", "payments", "api-1\r\nforged", Reason(id));
 
-        var lines = Correlation.Join(AuditEventReader.Read(log.Lines), new HashSet<Guid>()).Lines().ToList();
+        var lines = Correlation.Join(AuditLogReader.Read(log.Lines), new HashSet<Guid>()).Lines().ToList();
 
         Assert.DoesNotContain(lines, l => l.Any(char.IsControl));
         Assert.Contains(lines, l => l.Contains("oidc:eve@example.com?[2J", StringComparison.Ordinal));
@@ -80,7 +80,7 @@ public sealed class CorrelationTests
     {
         var log = new KubernetesAuditLog().Request("system:kube-scheduler", "create", "bindings", "payments", null, reason: null);
 
-        var report = Correlation.Join(AuditEventReader.Read(log.Lines), new HashSet<Guid>());
+        var report = Correlation.Join(AuditLogReader.Read(log.Lines), new HashSet<Guid>());
 
         Assert.Null(report.JoinRate);
         Assert.Equal("join rate: n/a", report.Lines().Last());

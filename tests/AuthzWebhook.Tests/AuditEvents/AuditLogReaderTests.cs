@@ -4,7 +4,7 @@ using AuthzWebhook.TestSupport;
 namespace AuthzWebhook.Tests.AuditEvents;
 
 /// <summary>Reading an API server audit log: which events carry a decision id of this webhook, once per request.</summary>
-public sealed class AuditEventReaderTests
+public sealed class AuditLogReaderTests
 {
     private static readonly Guid Decided = Guid.Parse("019b1a2c-7e4f-7b3a-9c1d-5e6f7a8b9c0d");
 
@@ -13,7 +13,7 @@ public sealed class AuditEventReaderTests
     {
         var log = new KubernetesAuditLog().Request("oidc:alice@example.com", "get", "pods", "payments", "api-1", Reason(Decided), subresource: "log");
 
-        var scan = AuditEventReader.Read(log.Lines);
+        var scan = AuditLogReader.Read(log.Lines);
 
         Assert.Equal(2, scan.Events);
         var e = Assert.Single(scan.WithDecision);
@@ -30,7 +30,7 @@ public sealed class AuditEventReaderTests
             .Request("oidc:bob@example.com", "get", "pods", "payments", "api-1", "internal error")
             .Request("system:serviceaccount:kube-system:replicaset-controller", "update", "replicasets", "payments", "api", reason: null);
 
-        var scan = AuditEventReader.Read(log.Lines);
+        var scan = AuditLogReader.Read(log.Lines);
 
         Assert.Equal(6, scan.Events);
         Assert.Empty(scan.WithDecision);
@@ -46,7 +46,7 @@ public sealed class AuditEventReaderTests
             .Line("[\"not\",\"an\",\"object\"]")
             .Line(string.Empty);
 
-        var scan = AuditEventReader.Read(log.Lines);
+        var scan = AuditLogReader.Read(log.Lines);
 
         Assert.Equal((2L, 3L), (scan.Events, scan.NotEvents));
         Assert.Equal(Decided, Assert.Single(scan.WithDecision).DecisionId);
@@ -58,9 +58,9 @@ public sealed class AuditEventReaderTests
         // With no authorizer deciding, kube-apiserver joins their non-empty reasons with line breaks.
         var reason = "node authorizer: not a node\n" + Reason(Decided) + "\nRBAC: rolebinding lookup failed";
 
-        Assert.Equal(Decided, AuditEventReader.DecisionIdIn(reason));
-        Assert.Null(AuditEventReader.DecisionIdIn("RBAC: allowed by RoleBinding \"decision 019b1a2c-7e4f-7b3a-9c1d-5e6f7a8b9c0d\""));
-        Assert.Null(AuditEventReader.DecisionIdIn("decision 019b1a2c-7e4f-7b3a-9c1d: truncated"));
+        Assert.Equal(Decided, AuditLogReader.DecisionIdIn(reason));
+        Assert.Null(AuditLogReader.DecisionIdIn("RBAC: allowed by RoleBinding \"decision 019b1a2c-7e4f-7b3a-9c1d-5e6f7a8b9c0d\""));
+        Assert.Null(AuditLogReader.DecisionIdIn("decision 019b1a2c-7e4f-7b3a-9c1d: truncated"));
     }
 
     [Fact]
@@ -69,7 +69,7 @@ public sealed class AuditEventReaderTests
         var lines = new KubernetesAuditLog().Request("oidc:alice@example.com", "get", "pods", "payments", "api-1", Reason(Decided)).Lines.ToList();
         lines[1] = lines[1].Replace("\"ResponseComplete\"", "\"Panic\"", StringComparison.Ordinal);
 
-        var e = Assert.Single(AuditEventReader.Read(lines).WithDecision);
+        var e = Assert.Single(AuditLogReader.Read(lines).WithDecision);
 
         Assert.Equal("Panic", e.Stage);
     }
@@ -80,7 +80,7 @@ public sealed class AuditEventReaderTests
         var lines = new KubernetesAuditLog().Request("oidc:alice@example.com", "watch", "pods", "payments", null, Reason(Decided), "allow", requestReceived: false).Lines.ToList();
         lines.Add(lines[0].Replace("\"ResponseComplete\"", "\"ResponseStarted\"", StringComparison.Ordinal));
 
-        var scan = AuditEventReader.Read(lines);
+        var scan = AuditLogReader.Read(lines);
 
         Assert.Equal(2, scan.Events);
         Assert.Equal(AuditedRequest.ResponseComplete, Assert.Single(scan.WithDecision).Stage);

@@ -7,7 +7,7 @@ namespace AuthzWebhook.AuditEvents;
 /// Reads an API server audit log (the log backend's <c>--audit-log-format=json</c>: one audit.k8s.io/v1 <c>Event</c> per
 /// line) and keeps, per request (<c>auditID</c>), the event that carries this webhook's decision id.
 /// </summary>
-internal static partial class AuditEventReader
+internal static partial class AuditLogReader
 {
     public const string ReasonAnnotation = "authorization.k8s.io/reason";
 
