@@ -18,9 +18,9 @@ internal static class DecisionExtensions
         services.AddMetrics();
         services.AddSingleton<AuthzMetrics>();
         services.AddSingleton<DecisionEngine>();
-        services.AddSingleton<DecisionLog>();
+        services.AddSingleton<DecisionRecordBuffer>();
         services.TryAddSingleton<DecisionChainer>();
-        services.AddHostedService<DecisionLogWriter>();
+        services.AddHostedService<DecisionRecordWriter>();
         return services;
     }
 }

@@ -9,14 +9,14 @@ using Microsoft.Extensions.Options;
 namespace AuthzWebhook.Webhook;
 
 /// <summary>
-/// One review, start to finish: decide, phrase the reason, hand the record to the decision log, count it.
+/// One review, start to finish: decide, phrase the reason, hand the record to the record buffer, count it.
 /// The record carries the same decision id as the reason, so the API server's audit log joins with ours.
 /// </summary>
 internal sealed class ReviewHandler(
     DecisionEngine engine,
     PolicyProvider policyProvider,
     ReplicaHealth health,
-    DecisionLog log,
+    DecisionRecordBuffer records,
     AuthzMetrics metrics,
     TimeProvider timeProvider,
     IOptions<InstanceOptions> instance,
@@ -61,7 +61,7 @@ internal sealed class ReviewHandler(
             _ => "no_opinion",
         };
 
-        var recorded = log.Write(
+        var recorded = records.Write(
             new DecisionRecord
             {
                 Time = DecisionReason.Rfc3339Micro(now),
@@ -115,7 +115,7 @@ internal sealed class ReviewHandler(
     /// longer than <see cref="DecisionLogOptions.WriteTimeout"/>. An answer without a record (refused by a full
     /// buffer) has nothing to wait for.
     /// </summary>
-    public Task<bool> RecordWrittenAsync(ReviewAnswer answer) => log.WhenWrittenAsync(answer.RecordTicket);
+    public Task<bool> RecordWrittenAsync(ReviewAnswer answer) => records.WhenWrittenAsync(answer.RecordTicket);
 
     /// <summary>False when the window an allow rests on was revoked, expired or stopped being provably fresh while the answer waited.</summary>
     public bool StillStands(ReviewAnswer answer) =>

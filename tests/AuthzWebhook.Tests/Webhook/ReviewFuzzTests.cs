@@ -85,7 +85,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime
                     }
                 }
 
-                while (_rig.Log.Reader.TryRead(out var record))
+                while (_rig.Records.Reader.TryRead(out var record))
                 {
                     recordSink.SetLength(0);
                     JsonSerializer.Serialize(recordWriter, record, AuthzJsonContext.Default.DecisionRecord);
@@ -108,7 +108,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     private void Drain()
     {
-        while (_rig.Log.Reader.TryRead(out _))
+        while (_rig.Records.Reader.TryRead(out _))
         {
         }
     }

@@ -38,7 +38,7 @@ public sealed class ReviewHandlerTests : IAsyncLifetime
         var answer = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
 
         Assert.True(answer.Allowed, answer.Reason);
-        Assert.True(_rig.Log.Reader.TryRead(out var record));
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
         Assert.Equal(answer.DecisionId, record.DecisionId);
         Assert.Equal("allow", record.Decision);
     }
@@ -55,14 +55,14 @@ public sealed class ReviewHandlerTests : IAsyncLifetime
 
         Assert.True(answer.Allowed, answer.Reason);
         Assert.Contains(said, answer.EvaluationError, StringComparison.Ordinal);
-        Assert.True(_rig.Log.Reader.TryRead(out var record));
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
         Assert.True(record.Degraded);
         Assert.Equal(answer.EvaluationError, record.EvaluationError);
 
         _rig.Health.Report(store, reachable: true);
         var recovered = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
         Assert.Null(recovered.EvaluationError);
-        Assert.True(_rig.Log.Reader.TryRead(out var after));
+        Assert.True(_rig.Records.Reader.TryRead(out var after));
         Assert.False(after.Degraded);
     }
 
@@ -77,14 +77,14 @@ public sealed class ReviewHandlerTests : IAsyncLifetime
         Assert.False(answer.Allowed);
         Assert.False(answer.Denied);
         Assert.Contains("not confirmed fresh", answer.EvaluationError, StringComparison.Ordinal);
-        Assert.True(_rig.Log.Reader.TryRead(out var record));
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
         Assert.True(record.Degraded);
     }
 
     [Fact]
     public void With_the_record_buffer_full_an_allow_is_withheld()
     {
-        while (_rig.Log.Backlog < 1024)
+        while (_rig.Records.Backlog < 1024)
         {
             _rig.Handler.Handle(AliceReadsLogsIn("elsewhere"), _rig.Time.GetTimestamp());
         }
@@ -95,7 +95,7 @@ public sealed class ReviewHandlerTests : IAsyncLifetime
         Assert.False(answer.Denied);
         Assert.StartsWith($"decision {answer.DecisionId}", answer.Reason, StringComparison.Ordinal);
         Assert.NotNull(answer.EvaluationError);
-        Assert.Equal(1, _rig.Log.Dropped);
+        Assert.Equal(1, _rig.Records.Dropped);
     }
 
     [Theory]
@@ -108,7 +108,7 @@ public sealed class ReviewHandlerTests : IAsyncLifetime
 
         _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
 
-        Assert.True(_rig.Log.Reader.TryRead(out var record));
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
         Assert.Equal(named ? traceId.ToHexString() : null, record.TraceId);
     }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace AuthzWebhook.Tests.Decisions;
 
 /// <summary>A batch the spool cannot take (disk full) is still on stdout, but its reviews learn that it is not written; the next batch is.</summary>
-public sealed class DecisionLogWriterTests : IDisposable
+public sealed class DecisionRecordWriterTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("authz-writer-").FullName;
 
@@ -20,32 +20,30 @@ public sealed class DecisionLogWriterTests : IDisposable
         var output = Path.Combine(_directory, "decisions.jsonl");
         var storeOptions = Options.Create(new DecisionStoreOptions { SpoolPath = spoolPath, MemoryCapacity = 100 });
         var disk = new FullDisk();
-        await using var services = new ServiceCollection()
-            .AddMetrics()
-            .AddSingleton(new DecisionStoreQueue(storeOptions, new DecisionSpool(spoolPath, DecisionSpool.CompactAfter, disk.Open)))
-            .BuildServiceProvider();
+        await using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var queue = new DecisionStoreQueue(storeOptions, new DecisionSpool(spoolPath, DecisionSpool.CompactAfter, disk.Open));
         var metrics = new AuthzMetrics(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         var logOptions = Options.Create(new DecisionLogOptions { Output = output });
-        using var log = new DecisionLog(logOptions, metrics);
-        using var writer = new DecisionLogWriter(log, new DecisionChainer(), logOptions, storeOptions, services, metrics, NullLogger<DecisionLogWriter>.Instance);
+        using var buffer = new DecisionRecordBuffer(logOptions, metrics);
+        using var writer = new DecisionRecordWriter(buffer, new DecisionChainer(), queue, logOptions, storeOptions, metrics, NullLogger<DecisionRecordWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
 
-        Assert.True(log.Write(Record("before"), out var before));
-        Assert.True(await log.WhenWrittenAsync(before).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(buffer.Write(Record("before"), out var before));
+        Assert.True(await buffer.WhenWrittenAsync(before).WaitAsync(TimeSpan.FromSeconds(10)));
 
         disk.Full = true;
-        Assert.True(log.Write(Record("refused"), out var refused));
-        Assert.False(await log.WhenWrittenAsync(refused).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(buffer.Write(Record("refused"), out var refused));
+        Assert.False(await buffer.WhenWrittenAsync(refused).WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(1, disk.FailedWrites);
 
         disk.Full = false;
-        Assert.True(log.Write(Record("after"), out var after));
-        Assert.True(await log.WhenWrittenAsync(after).WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(buffer.Write(Record("after"), out var after));
+        Assert.True(await buffer.WhenWrittenAsync(after).WaitAsync(TimeSpan.FromSeconds(10)));
         await writer.StopAsync(CancellationToken.None);
 
         // All three on stdout; the spool file holds the two it took, each on a line of its own (read back as a restart would).
         Assert.Equal(3, File.ReadAllLines(output).Length);
-        services.GetRequiredService<DecisionStoreQueue>().Dispose();
+        queue.Dispose();
         using var restarted = new DecisionStoreQueue(storeOptions);
         var batch = restarted.Peek(10);
         Assert.True(batch.FromSpool);

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Options;
 namespace AuthzWebhook.Decisions;
 
 /// <summary>
-/// The hand-off from the request path to the record writer. Queuing never waits: when the buffer is full a record
+/// The bounded hand-off of decision records from the request path to the record writer, with the reviews waiting for
+/// their record to be written. Queuing never waits: when the buffer is full a record
 /// is refused, counted as dropped (and the metric shows it), and the caller decides what an unrecorded answer may be.
 /// Each queued record gets a ticket, in queue order, and <see cref="WhenWrittenAsync"/> completes once the writer has
 /// put it out (stdout flushed, spool appended): the review's answer waits for that, so an answer the API server
@@ -14,7 +15,7 @@ namespace AuthzWebhook.Decisions;
 /// batch, so waiting costs one hand-off, not one write per review; waiters are kept ordered by ticket, so a batch
 /// wakes only the reviews whose records it holds.
 /// </summary>
-internal sealed class DecisionLog : IDisposable
+internal sealed class DecisionRecordBuffer : IDisposable
 {
     private static readonly Task<bool> Written = Task.FromResult(true);
     private static readonly Task<bool> NotWritten = Task.FromResult(false);
@@ -44,12 +45,12 @@ internal sealed class DecisionLog : IDisposable
     private readonly long _timeoutTicks;
     private readonly ITimer _tick;
 
-    public DecisionLog(IOptions<DecisionLogOptions> options, AuthzMetrics metrics)
+    public DecisionRecordBuffer(IOptions<DecisionLogOptions> options, AuthzMetrics metrics)
         : this(options, metrics, TimeProvider.System)
     {
     }
 
-    public DecisionLog(IOptions<DecisionLogOptions> options, AuthzMetrics metrics, TimeProvider timeProvider)
+    public DecisionRecordBuffer(IOptions<DecisionLogOptions> options, AuthzMetrics metrics, TimeProvider timeProvider)
     {
         _metrics = metrics;
         _timeoutTicks = (long)(options.Value.WriteTimeout.TotalSeconds * Stopwatch.Frequency);
@@ -73,7 +74,7 @@ internal sealed class DecisionLog : IDisposable
 
     public int Backlog => _channel.Reader.Count;
 
-    /// <summary>Queues the record; false (and counted as dropped) when the buffer is full or the log is closed.</summary>
+    /// <summary>Queues the record; false (and counted as dropped) when the buffer is full or closed.</summary>
     public bool Write(DecisionRecord record) => Write(record, out _);
 
     /// <summary>Queues the record and returns its ticket for <see cref="WhenWrittenAsync"/>; 0 when it was refused.</summary>

@@ -7,18 +7,19 @@ using Microsoft.Extensions.Options;
 namespace AuthzWebhook.Decisions;
 
 /// <summary>
-/// Writes decision records as JSON lines to stdout (or a file), alone: application logs go to stderr, so the two
-/// streams never interleave. Each record is chained (hash of its canonical form and of the record before it) in the
-/// order it is written. Flushes whenever the buffer runs dry and drains it on shutdown.
+/// Takes decision records from the buffer and writes them as JSON lines to stdout (or a file), alone: application logs
+/// go to stderr, so the two streams never interleave. Each record is chained (hash of its canonical form and of the
+/// record before it) in the order it is written, and appended to the spool for Postgres when
+/// <c>DecisionStore:Enabled</c>. Flushes whenever the buffer runs dry and drains it on shutdown.
 /// </summary>
-internal sealed class DecisionLogWriter(
-    DecisionLog log,
+internal sealed class DecisionRecordWriter(
+    DecisionRecordBuffer buffer,
     DecisionChainer chainer,
+    DecisionStoreQueue storeQueue,
     IOptions<DecisionLogOptions> options,
     IOptions<DecisionStoreOptions> storeOptions,
-    IServiceProvider services,
     Observability.AuthzMetrics metrics,
-    ILogger<DecisionLogWriter> logger) : BackgroundService
+    ILogger<DecisionRecordWriter> logger) : BackgroundService
 {
     private const int BatchSize = 512;
     private static readonly byte[] NewLine = "\n"u8.ToArray();
@@ -26,7 +27,7 @@ internal sealed class DecisionLogWriter(
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Stopping means: take no more, write what is buffered. Kestrel has already drained its requests by now.
-        log.Complete();
+        buffer.Complete();
         if (ExecuteTask is { } running)
         {
             await running.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -39,8 +40,8 @@ internal sealed class DecisionLogWriter(
         var line = new ArrayBufferWriter<byte>(2048);
         await using var json = new Utf8JsonWriter(line, new JsonWriterOptions { SkipValidation = true });
         // The same bytes go to stdout and to Postgres, so the stored record is exactly the one the SIEM received.
-        var store = storeOptions.Value.Enabled ? services.GetRequiredService<DecisionStoreQueue>() : null;
-        var reader = log.Reader;
+        var store = storeOptions.Value.Enabled ? storeQueue : null;
+        var reader = buffer.Reader;
         try
         {
             // Not cancelled by stoppingToken: the channel completes on shutdown and the loop ends once it is drained.
@@ -66,24 +67,24 @@ internal sealed class DecisionLogWriter(
                 await stream.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 if (store is null || FlushStore(store, count))
                 {
-                    log.MarkWritten(count);
+                    buffer.MarkWritten(count);
                 }
                 else
                 {
-                    log.MarkNotWritten(count);
+                    buffer.MarkNotWritten(count);
                 }
             }
         }
         catch (IOException ex)
         {
             Log.DecisionOutputFailed(logger, ex);
-            log.MarkFailed();
+            buffer.MarkFailed();
             throw;
         }
         catch
         {
             // Whatever stopped the writer, nobody may go on waiting for it.
-            log.MarkFailed();
+            buffer.MarkFailed();
             throw;
         }
     }
