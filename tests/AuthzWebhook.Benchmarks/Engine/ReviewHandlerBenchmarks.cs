@@ -77,7 +77,7 @@ public class ReviewHandlerBenchmarks : IDisposable
         var requests = new BenchmarkRequests(policy, WindowCount);
         _allow = requests.CoveredByWindow();
         _noOpinion = BenchmarkRequests.WithoutWindow();
-        if (!_handler.Handle(_allow, Stopwatch.GetTimestamp()).Allowed)
+        if (!_handler.Decide(_allow, Stopwatch.GetTimestamp()).Allowed)
         {
             throw new InvalidOperationException("the allow review was not allowed");
         }
@@ -96,20 +96,20 @@ public class ReviewHandlerBenchmarks : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary><see cref="ReviewHandler.Handle"/> for a covered review; the record is taken off the buffer so it never fills.</summary>
+    /// <summary><see cref="ReviewHandler.Decide"/> for a covered review; the record is taken off the buffer so it never fills.</summary>
     [Benchmark]
-    public bool HandleAllow()
+    public bool DecideAllow()
     {
-        var answer = _handler.Handle(_allow, Stopwatch.GetTimestamp());
+        var answer = _handler.Decide(_allow, Stopwatch.GetTimestamp());
         _records.Reader.TryRead(out _);
         return answer.Allowed;
     }
 
-    /// <summary>As <see cref="HandleAllow"/> for a review no window covers: the reason lists the requestable templates.</summary>
+    /// <summary>As <see cref="DecideAllow"/> for a review no window covers: the reason lists the requestable templates.</summary>
     [Benchmark]
-    public bool HandleNoOpinion()
+    public bool DecideNoOpinion()
     {
-        var answer = _handler.Handle(_noOpinion, Stopwatch.GetTimestamp());
+        var answer = _handler.Decide(_noOpinion, Stopwatch.GetTimestamp());
         _records.Reader.TryRead(out _);
         return answer.Allowed;
     }
