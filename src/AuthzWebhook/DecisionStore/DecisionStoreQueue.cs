@@ -8,7 +8,7 @@ namespace AuthzWebhook.DecisionStore;
 /// batch goes to Postgres without reading the file back. The memory copy is used only while it holds exactly the
 /// records not yet stored; once it overflows (a long outage) or after a restart with a spool left over, batches
 /// are read from the file until it is drained, and memory takes over again. The record writer's appends never wait
-/// on the file work of delivery: the spool is read back, and compacted, outside the lock (see <see cref="DecisionSpool"/>).
+/// on the file work of delivery: the spool is read back, and compacted, outside the lock (docs/decision-log.md says how the two threads share the spool).
 /// </summary>
 internal sealed class DecisionStoreQueue : IDisposable
 {
@@ -119,7 +119,7 @@ internal sealed class DecisionStoreQueue : IDisposable
             }
         }
 
-        // From the file, without the lock: the writer appends meanwhile, past what is read (see DecisionSpool).
+        // From the file, without the lock: the writer appends meanwhile, past what is read (see docs/decision-log.md).
         var (fromFile, end, lines, unreadable) = _spool.Read(max);
         return new StoreBatch(fromFile, FromSpool: true, end, lines, unreadable);
     }
