@@ -11,11 +11,12 @@ internal sealed class DecisionReader(NpgsqlDataSource dataSource)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         // Each filter is either unset (NULL) or exact; the keyset condition continues after the previous page's last row.
+        // The user name is indexed by its md5 (sql/006): a name long in bytes would not fit a btree row.
         var rows = await connection.QueryAsync<Row>(new CommandDefinition(
             """
             SELECT time, decision_id, record::text AS record FROM decisions
              WHERE (@elevation::uuid IS NULL OR elevation_id = @elevation)
-               AND (@user::text IS NULL OR user_name = @user)
+               AND (@user::text IS NULL OR (md5(user_name) = md5(@user) AND user_name = @user))
                AND (@decision::text IS NULL OR decision = @decision)
                AND (@since::timestamptz IS NULL OR time >= @since)
                AND (@until::timestamptz IS NULL OR time < @until)

@@ -20,6 +20,7 @@ internal static class DecisionStoreExtensions
             .ValidateOnStart();
         services.TryAddSingleton<DecisionStoreQueue>();
         services.TryAddSingleton<PostgresDecisionStore>();
+        services.TryAddSingleton<DecisionDelivery>();
         services.TryAddSingleton<DecisionReader>();
         services.AddHostedService<DecisionPartitions>();
         services.AddHostedService<DecisionStoreWriter>();

@@ -5,12 +5,13 @@ namespace AuthzWebhook.DecisionStore;
 /// <summary>
 /// Delivers queued decision records to Postgres in batches, in order. While Postgres is unreachable it retries the
 /// same batch with growing pauses (the spool keeps everything) and says so once when the outage starts and once when
-/// it ends. About once a second it puts the spool on disk, off the request path. On shutdown it delivers what it can
+/// it ends. A record Postgres refuses for good is set aside instead (see <see cref="DecisionDelivery"/>), counted and
+/// logged, and the records behind it go on. About once a second it puts the spool on disk, off the request path. On shutdown it delivers what it can
 /// in a few seconds; the rest waits in the spool for the next start.
 /// </summary>
 internal sealed class DecisionStoreWriter(
     DecisionStoreQueue queue,
-    PostgresDecisionStore store,
+    DecisionDelivery delivery,
     IOptions<DecisionStoreOptions> options,
     Observability.AuthzMetrics metrics,
     ILogger<DecisionStoreWriter> logger) : BackgroundService
@@ -149,18 +150,28 @@ internal sealed class DecisionStoreWriter(
             return false;
         }
 
-        // A batch of nothing but unreadable lines is acknowledged all the same, or it would be read again forever.
-        if (batch.Records.Count > 0)
-        {
-            await store.WriteAsync(batch.Records, cancellationToken).ConfigureAwait(false);
-        }
+        // A batch of nothing but unreadable lines is acknowledged all the same, or it would be read again forever; so is
+        // one whose refused records are set aside, or they would hold back every record behind them.
+        var (refused, keptIn) = batch.Records.Count > 0
+            ? await delivery.StoreAsync(batch.Records, cancellationToken).ConfigureAwait(false)
+            : ([], string.Empty);
 
         if (queue.Acknowledge(batch) is { } settleFailure)
         {
             Log.SpoolSettleFailed(logger, settleFailure);
         }
 
-        metrics.RecordStored(batch.Records.Count);
+        metrics.RecordStored(batch.Records.Count - refused.Count);
+        if (refused.Count > 0)
+        {
+            // Once, when the batch is done, like unreadable lines below.
+            metrics.RecordRejected(refused.Count);
+            foreach (var r in refused)
+            {
+                Log.RecordRefused(logger, r.Pending.Record.DecisionId, r.Pending.Record.Instance, r.Pending.Record.Chain?.Seq ?? 0, r.SqlState, r.Error, keptIn);
+            }
+        }
+
         if (batch.Unreadable > 0)
         {
             // Once, when the batch is done: a batch retried through an outage is not reported again each time.

@@ -25,4 +25,7 @@ internal static partial class Log
 
     [LoggerMessage(9008, LogLevel.Error, "Stored decision records could not be cleared from the spool file (offset, compaction or removal); the records are in Postgres, the file keeps them until a later batch succeeds")]
     public static partial void SpoolSettleFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(9009, LogLevel.Error, "Decision record {DecisionId} (instance {Instance}, chain seq {Seq}) was refused by Postgres for good (SQLSTATE {SqlState}: {Error}); it is set aside in {KeptIn} and the records behind it are delivered")]
+    public static partial void RecordRefused(ILogger logger, Guid decisionId, string instance, long seq, string sqlState, string error, string keptIn);
 }

@@ -6,7 +6,7 @@ namespace AuthzWebhook.DecisionStore;
 /// <summary>
 /// Writes batches of decision records with binary COPY into a per-connection staging table, then moves them into
 /// <c>decisions</c> in the same transaction, skipping records already stored: a batch sent again after a lost
-/// acknowledgement or a crash is harmless.
+/// acknowledgement or a crash is harmless. Records Postgres refuses for good are kept aside in <c>decisions_rejected</c>.
 /// </summary>
 internal sealed class PostgresDecisionStore(NpgsqlDataSource dataSource)
 {
@@ -68,5 +68,31 @@ internal sealed class PostgresDecisionStore(NpgsqlDataSource dataSource)
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Keeps refused records in <c>decisions_rejected</c>, each line as bytes with its refusal; one sent again is kept
+    /// once.
+    /// </summary>
+    public async Task SetAsideAsync(IReadOnlyList<RefusedDecision> refused, DateTimeOffset rejectedAt, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            """
+            INSERT INTO decisions_rejected (decision_id, instance, run, seq, rejected_at, sqlstate, error, line)
+            SELECT r.id, r.instance, r.run, r.seq, @rejectedAt, r.sqlstate, r.error, r.line
+              FROM unnest(@ids, @instances, @runs, @seqs, @sqlstates, @errors, @lines) AS r(id, instance, run, seq, sqlstate, error, line)
+            ON CONFLICT (decision_id) DO NOTHING
+            """,
+            connection);
+        command.Parameters.AddWithValue("ids", refused.Select(r => r.Pending.Record.DecisionId).ToArray());
+        command.Parameters.AddWithValue("instances", refused.Select(r => r.Pending.Record.Instance).ToArray());
+        command.Parameters.AddWithValue("runs", refused.Select(r => r.Pending.Run).ToArray());
+        command.Parameters.AddWithValue("seqs", refused.Select(r => r.Pending.Record.Chain?.Seq ?? 0).ToArray());
+        command.Parameters.AddWithValue("rejectedAt", rejectedAt.UtcDateTime);
+        command.Parameters.AddWithValue("sqlstates", refused.Select(r => r.SqlState).ToArray());
+        command.Parameters.AddWithValue("errors", refused.Select(r => r.Error).ToArray());
+        command.Parameters.AddWithValue("lines", refused.Select(r => r.Pending.Line).ToArray());
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

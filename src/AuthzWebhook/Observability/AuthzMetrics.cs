@@ -17,6 +17,7 @@ internal sealed class AuthzMetrics
     private readonly Counter<long> _recordsStored;
     private readonly Counter<long> _recordsNotStored;
     private readonly Counter<long> _spoolUnreadable;
+    private readonly Counter<long> _recordsRejected;
     private readonly Histogram<double> _windowChangeLag;
     private readonly Meter _meter;
 
@@ -27,6 +28,7 @@ internal sealed class AuthzMetrics
         _recordsStored = meter.CreateCounter<long>("authz.decision_records.stored", "{record}", "Decision records stored in Postgres.");
         _recordsNotStored = meter.CreateCounter<long>("authz.decision_records.not_stored", "{record}", "Decision records written to stdout that could not be spooled for Postgres (spool disk full or unwritable); their reviews were answered 503.");
         _spoolUnreadable = meter.CreateCounter<long>("authz.decision_records.spool_unreadable", "{line}", "Lines of the decision spool that could not be read back (torn by a crash, or damaged) and were skipped.");
+        _recordsRejected = meter.CreateCounter<long>("authz.decision_records.rejected", "{record}", "Decision records Postgres refused for good (SQLSTATE class 22, 23 or 54), set aside in decisions_rejected (or a file beside the spool) so that they block nothing.");
         _decisions = meter.CreateCounter<long>("authz.decisions", "{decision}", "Webhook decisions by outcome, template and degraded state.");
         _decisionLatency = meter.CreateHistogram<double>(
             "authz.decision.duration",
@@ -76,6 +78,8 @@ internal sealed class AuthzMetrics
     public void RecordStoreDropped(int count) => _recordsNotStored.Add(count);
 
     public void RecordSpoolUnreadable(int lines) => _spoolUnreadable.Add(lines);
+
+    public void RecordRejected(int count) => _recordsRejected.Add(count);
 
     /// <summary>
     /// A window change applied <paramref name="seconds"/> after it was published. The publish time is the publishing

@@ -149,7 +149,7 @@ internal static class StoreRun
         await using var metricsServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new AuthzMetrics(metricsServices.GetRequiredService<IMeterFactory>());
         using var queue = new DecisionStoreQueue(options);
-        var writer = new DecisionStoreWriter(queue, new PostgresDecisionStore(dataSource), options, metrics, NullLogger<DecisionStoreWriter>.Instance);
+        var writer = new DecisionStoreWriter(queue, new DecisionDelivery(new PostgresDecisionStore(dataSource), options, TimeProvider.System), options, metrics, NullLogger<DecisionStoreWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < pending.Count; i++)
