@@ -12,17 +12,18 @@ internal sealed class AuditEventOptions
     public int MaxEvents { get; set; } = 5000;
 
     /// <summary>
-    /// Deepest JSON nesting accepted. Events at the Request and RequestResponse levels carry whole Kubernetes objects,
-    /// custom resources included, so this is generous.
+    /// Deepest JSON nesting of one event; a deeper one is skipped, the rest of its batch kept. Events at the Request and
+    /// RequestResponse levels carry whole Kubernetes objects, custom resources included, so this is generous.
     /// </summary>
     public int MaxJsonDepth { get; set; } = 64;
 
     /// <summary>
-    /// Longest string accepted in the fields the sink reads and stores (user, groups, verb, request URI, object
-    /// reference, authorization annotations). Request URIs with label and field selectors are the longest of them.
+    /// Longest string kept in the fields the sink reads and stores (audit id, user, verb, request URI, object reference,
+    /// authorization annotations): a longer one is cut, and its row marked truncated. Request URIs with label and field
+    /// selectors are the longest of them.
     /// </summary>
     public int MaxStringLength { get; set; } = 16 * 1024;
 
-    /// <summary>Most groups on one event's user.</summary>
+    /// <summary>Most groups of one event's user looked at to find the elevation the user held.</summary>
     public int MaxGroups { get; set; } = 1024;
 }

@@ -68,7 +68,7 @@ public sealed class WhoUsedWhichPathTests(TestServers servers) : IntegrationTest
         var aliceUse = Assert.Single(rows, r => r["decision_id"] is Guid id && id == elevated.DecisionId);
         Assert.Equal(("elevation", "pod-debug", "oidc:bob@example.com", "INC-1", 200, aliceElevation), (aliceUse["path"], aliceUse["template"], aliceUse["approvers"], aliceUse["ticket"], aliceUse["response_code"], (Guid)aliceUse["elevation_id"]!));
         Assert.Equal("pods/log", aliceUse["resource"]);
-        var rbac = Assert.Single(rows, r => r["audit_id"] is Guid id && id == duringElevation);
+        var rbac = Assert.Single(rows, r => r["audit_id"] as string == duringElevation.ToString());
         Assert.Equal(("rbac-during-elevation", aliceElevation, "INC-1"), (rbac["path"], (Guid)rbac["elevation_id"]!, rbac["ticket"]));
         var daveRows = rows.Where(r => r["user_name"] as string == "oidc:dave@example.com").ToList();
         Assert.Equal(new object?[] { "elevation", "baseline-rbac" }, daveRows.Select(r => r["path"]).ToArray());

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using AuthzWebhook.AuditEvents;
 using AuthzWebhook.TestSupport;
 using Xunit.Abstractions;
@@ -7,7 +8,8 @@ namespace AuthzWebhook.Tests.AuditEvents;
 
 /// <summary>
 /// Hostile EventList bodies through the audit sink's parser: it either reads a batch whose every stored field fits the
-/// store, or refuses it with a reason; nothing else may escape.
+/// store (each odd event read as far as it goes, or skipped), or refuses a body that is no EventList with a reason;
+/// nothing else may escape.
 /// </summary>
 public sealed class AuditEventListFuzzTests(ITestOutputHelper output)
 {
@@ -63,10 +65,53 @@ public sealed class AuditEventListFuzzTests(ITestOutputHelper output)
         Assert.True(read > iterations / 50, $"only {read} of {iterations} inputs were read: the mutations no longer reach the event fields");
     }
 
-    /// <summary>What Postgres' text columns take: no NUL, and within the configured length.</summary>
-    private static bool Storable(AuditEvent e, AuditEventOptions options) =>
-        new[] { e.Stage, e.User, e.Verb, e.RequestUri, e.ApiGroup, e.Resource, e.Subresource, e.Namespace, e.Name, e.Authorization }
-            .All(v => v is null || (v.Length <= options.MaxStringLength && !v.Contains('\0', StringComparison.Ordinal)));
+    /// <summary>What Postgres takes: text columns without NUL, within the configured length, and text (no unpaired surrogate); a json column of valid JSON.</summary>
+    private static bool Storable(AuditEvent e, AuditEventOptions options)
+    {
+        var fields = new[] { e.AuditId, e.Stage, e.User, e.Verb, e.RequestUri, e.ApiGroup, e.Resource, e.Subresource, e.Namespace, e.Name, e.Authorization };
+        if (!fields.All(v => v is null || (v.Length <= options.MaxStringLength && !v.Contains('\0', StringComparison.Ordinal) && IsText(v))) || e.Stage.Length > 32)
+        {
+            return false;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(e.Json, new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth });
+            return StringsStorable(document.RootElement);
+        }
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Every name and string in the stored event is text without NUL (what Postgres' json operators can turn into text).</summary>
+    private static bool StringsStorable(JsonElement element) => element.ValueKind switch
+    {
+        JsonValueKind.String => Storable(element.GetString()!),
+        JsonValueKind.Array => element.EnumerateArray().All(StringsStorable),
+        JsonValueKind.Object => element.EnumerateObject().All(p => Storable(p.Name) && StringsStorable(p.Value)),
+        _ => true,
+    };
+
+    private static bool Storable(string value) => !value.Contains('\0', StringComparison.Ordinal) && IsText(value);
+
+    private static bool IsText(string value)
+    {
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
 
     /// <summary>EventLists as the API server's audit webhook backend batches them, built from its own event shape.</summary>
     private static List<byte[]> SeedBodies()
