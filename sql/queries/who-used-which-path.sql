@@ -7,6 +7,8 @@
 --   path 'rbac-during-elevation'  the API server did not ask us (RBAC allowed it first) while the user held an
 --                          elevation; known only from the audit sink (POST /audit)
 --
+-- audit_id is text: the request's Audit-ID as the API server logged it, which a client may set to any string.
+--
 -- audit_guardrails names the audit-mode guardrails a decision matched (privileged use to alert on, e.g. a legacy
 -- admin group used without an elevation); null when none did.
 --

@@ -1,5 +1,6 @@
-using AuthzWebhook.Audit;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Observability;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace AuthzWebhook.Decisions;
 
@@ -17,9 +18,9 @@ internal static class DecisionExtensions
         services.AddMetrics();
         services.AddSingleton<AuthzMetrics>();
         services.AddSingleton<DecisionEngine>();
-        services.AddSingleton<DecisionLog>();
-        services.AddAudit();
-        services.AddHostedService<DecisionLogWriter>();
+        services.AddSingleton<DecisionRecordBuffer>();
+        services.TryAddSingleton<DecisionChainer>();
+        services.AddHostedService<DecisionRecordWriter>();
         return services;
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
-using AuthzWebhook.Audit;
 using AuthzWebhook.Decisions;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Elevations;
 using AuthzWebhook.Identity;
 using AuthzWebhook.Notifications;

@@ -1,5 +1,6 @@
-using AuthzWebhook.Audit;
+using AuthzWebhook.AuditEvents;
 using AuthzWebhook.Decisions;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Elevations;
 using AuthzWebhook.Identity;
 using AuthzWebhook.Notifications;
@@ -63,13 +64,17 @@ internal static class HostingExtensions
             .Validate(o => !string.IsNullOrWhiteSpace(o.InstanceName) && o.InstanceName.Length <= 253, "AuthzWebhook:InstanceName must be 1-253 characters.")
             .ValidateOnStart();
 
-        // Hosted services start in this order: schema, policy, decision writer, then the window index that reads both.
+        // Hosted services start in this order: schema, policy, delivery of records to Postgres, the record writer, then the
+        // window index that reads the schema and the policy. They stop in reverse: the record writer drains its buffer
+        // into the spool before delivery makes its last attempt.
         builder.Services
             .AddPostgres()
             .AddNotifications()
             .AddRedis()
             .AddPolicy()
+            .AddDecisionStore()
             .AddDecisions()
+            .AddAuditEvents()
             .AddWindows()
             .AddWebhook()
             .AddIdentity(builder.Configuration)

@@ -17,6 +17,9 @@ internal sealed class AuthzMetrics
     private readonly Counter<long> _recordsStored;
     private readonly Counter<long> _recordsNotStored;
     private readonly Counter<long> _spoolUnreadable;
+    private readonly Counter<long> _recordsRejected;
+    private readonly Counter<long> _auditEventsSkipped;
+    private readonly Counter<long> _auditEventsAltered;
     private readonly Histogram<double> _windowChangeLag;
     private readonly Meter _meter;
 
@@ -27,6 +30,9 @@ internal sealed class AuthzMetrics
         _recordsStored = meter.CreateCounter<long>("authz.decision_records.stored", "{record}", "Decision records stored in Postgres.");
         _recordsNotStored = meter.CreateCounter<long>("authz.decision_records.not_stored", "{record}", "Decision records written to stdout that could not be spooled for Postgres (spool disk full or unwritable); their reviews were answered 503.");
         _spoolUnreadable = meter.CreateCounter<long>("authz.decision_records.spool_unreadable", "{line}", "Lines of the decision spool that could not be read back (torn by a crash, or damaged) and were skipped.");
+        _recordsRejected = meter.CreateCounter<long>("authz.decision_records.rejected", "{record}", "Decision records Postgres refused for good (SQLSTATE class 22, 23 or 54), set aside in decisions_rejected (or a file beside the spool) so that they block nothing.");
+        _auditEventsSkipped = meter.CreateCounter<long>("authz.audit_events.skipped", "{event}", "Items of posted EventLists that could not be used at all (not an object, nested too deep) and were skipped; the rest of each batch was read.");
+        _auditEventsAltered = meter.CreateCounter<long>("authz.audit_events.altered", "{event}", "Audit events stored with a change, by change: truncated (strings cut to AuditSink:MaxStringLength) or replaced (NUL, unpaired surrogates or invalid UTF-8 replaced by U+FFFD).");
         _decisions = meter.CreateCounter<long>("authz.decisions", "{decision}", "Webhook decisions by outcome, template and degraded state.");
         _decisionLatency = meter.CreateHistogram<double>(
             "authz.decision.duration",
@@ -76,6 +82,23 @@ internal sealed class AuthzMetrics
     public void RecordStoreDropped(int count) => _recordsNotStored.Add(count);
 
     public void RecordSpoolUnreadable(int lines) => _spoolUnreadable.Add(lines);
+
+    public void RecordRejected(int count) => _recordsRejected.Add(count);
+
+    public void RecordAuditEventsSkipped(int count) => _auditEventsSkipped.Add(count);
+
+    public void RecordAuditEventsAltered(int truncated, int replaced)
+    {
+        if (truncated > 0)
+        {
+            _auditEventsAltered.Add(truncated, new KeyValuePair<string, object?>("change", "truncated"));
+        }
+
+        if (replaced > 0)
+        {
+            _auditEventsAltered.Add(replaced, new KeyValuePair<string, object?>("change", "replaced"));
+        }
+    }
 
     /// <summary>
     /// A window change applied <paramref name="seconds"/> after it was published. The publish time is the publishing

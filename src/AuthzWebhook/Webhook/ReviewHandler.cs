@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.Hosting;
 using AuthzWebhook.Observability;
@@ -9,24 +10,55 @@ using Microsoft.Extensions.Options;
 namespace AuthzWebhook.Webhook;
 
 /// <summary>
-/// One review, start to finish: decide, phrase the reason, hand the record to the decision log, count it.
-/// The record carries the same decision id as the reason, so the API server's audit log joins with ours.
+/// One review, start to finish: decide, phrase the reason, hand the record to the record buffer, count it, and answer
+/// once the record is written. The record carries the same decision id as the reason, so the API server's audit log
+/// joins with ours.
 /// </summary>
 internal sealed class ReviewHandler(
     DecisionEngine engine,
     PolicyProvider policyProvider,
     ReplicaHealth health,
-    DecisionLog log,
+    DecisionRecordBuffer records,
     AuthzMetrics metrics,
     TimeProvider timeProvider,
     IOptions<InstanceOptions> instance,
     IOptions<WindowOptions> windowOptions)
 {
     private const string UnrecordedError = "decision records are not being written fast enough (buffer full); allows are withheld until they are";
+    private const string WithdrawnError = "the elevation was revoked or expired while this decision was being recorded";
 
     private readonly string _instanceName = instance.Value.InstanceName;
 
-    public ReviewAnswer Handle(ReviewRequest request, long startedAt)
+    /// <summary>
+    /// The answer to send, only once its record is out (stdout and spool), so that no answer the API server acts on can
+    /// be lost with this process. Its <see cref="ReviewOutcome.Answer"/> is null when the record was not written in
+    /// time (see <see cref="DecisionLogOptions.WriteTimeout"/>): then no answer at all, the API server's failure policy
+    /// decides, and nothing is allowed unaudited. The wait is short, but a grant must never outlive its window: an allow
+    /// whose window ended meanwhile is withdrawn and answered as no opinion. Its record says allow; the reason the API
+    /// server logs, with the same decision id, says withdrawn.
+    /// </summary>
+    // Pooled: the answer nearly always waits for the writer's batch, and an unpooled wait would cost an allocation per review.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<ReviewOutcome> AnswerAsync(ReviewRequest request, long startedAt)
+    {
+        var answer = Decide(request, startedAt);
+
+        // An answer without a record (refused by a full buffer) has ticket 0: nothing to wait for.
+        if (!await records.WhenWrittenAsync(answer.RecordTicket).ConfigureAwait(false))
+        {
+            return new ReviewOutcome(answer.DecisionId, Answer: null);
+        }
+
+        if (!StillStands(answer))
+        {
+            answer = answer with { Allowed = false, Reason = DecisionReason.Withdrawn(answer.DecisionId, answer.Window!.Id), EvaluationError = WithdrawnError };
+        }
+
+        return new ReviewOutcome(answer.DecisionId, answer);
+    }
+
+    /// <summary>The decision, its reason and its queued record, without waiting for the record to be written (see <see cref="AnswerAsync"/>).</summary>
+    public ReviewAnswer Decide(ReviewRequest request, long startedAt)
     {
         var now = timeProvider.GetUtcNow();
         var decisionId = Guid.CreateVersion7(now);
@@ -61,7 +93,7 @@ internal sealed class ReviewHandler(
             _ => "no_opinion",
         };
 
-        var recorded = log.Write(
+        var recorded = records.Write(
             new DecisionRecord
             {
                 Time = DecisionReason.Rfc3339Micro(now),
@@ -110,15 +142,8 @@ internal sealed class ReviewHandler(
         _ => "degraded: Postgres and Redis unreachable; answered from windows held in memory within the staleness bound",
     };
 
-    /// <summary>
-    /// True once the answer's record is written (at once when it already is); false when the writer failed or took
-    /// longer than <see cref="DecisionLogOptions.WriteTimeout"/>. An answer without a record (refused by a full
-    /// buffer) has nothing to wait for.
-    /// </summary>
-    public Task<bool> RecordWrittenAsync(ReviewAnswer answer) => log.WhenWrittenAsync(answer.RecordTicket);
-
     /// <summary>False when the window an allow rests on was revoked, expired or stopped being provably fresh while the answer waited.</summary>
-    public bool StillStands(ReviewAnswer answer) =>
+    private bool StillStands(ReviewAnswer answer) =>
         !answer.Allowed || answer.Window is not { } window || engine.StillAllows(window, timeProvider.GetUtcNow());
 
     private string StalenessError()

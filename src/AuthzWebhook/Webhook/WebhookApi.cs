@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using AuthzWebhook.Decisions;
 using AuthzWebhook.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -8,8 +7,6 @@ namespace AuthzWebhook.Webhook;
 /// <summary><c>POST /authorize</c>: the SubjectAccessReview webhook, reachable only through the mutual-TLS listener.</summary>
 internal static class WebhookApi
 {
-    private const string WithdrawnError = "the elevation was revoked or expired while this decision was being recorded";
-
     public static IEndpointRouteBuilder MapWebhook(this IEndpointRouteBuilder app)
     {
         // Resolved once, on the first review (not at mapping, so `migrate` needs no webhook settings), then reused:
@@ -65,23 +62,11 @@ internal static class WebhookApi
             return;
         }
 
-        var answer = handler.Handle(request!, startedAt);
-
-        // The answer leaves only once its record is out (stdout and spool), so no answer the API server acts on can be
-        // lost with this process. If the writer cannot keep that promise, no answer at all: the API server's failure
-        // policy decides, and nothing is allowed unaudited.
-        if (!await handler.RecordWrittenAsync(answer).ConfigureAwait(false))
+        var outcome = await handler.AnswerAsync(request!, startedAt).ConfigureAwait(false);
+        if (outcome.Answer is not { } answer)
         {
-            await PlainAsync(context, StatusCodes.Status503ServiceUnavailable, $"decision {answer.DecisionId}: its record could not be written in time; no answer given").ConfigureAwait(false);
+            await PlainAsync(context, StatusCodes.Status503ServiceUnavailable, $"decision {outcome.DecisionId}: its record could not be written in time; no answer given").ConfigureAwait(false);
             return;
-        }
-
-        // The wait is short, but a grant must never outlive its window: an allow whose window ended meanwhile is withdrawn
-        // and answered as no opinion. Its record says allow; the reason the API server logs, with the same decision id,
-        // says withdrawn.
-        if (!handler.StillStands(answer))
-        {
-            answer = answer with { Allowed = false, Reason = DecisionReason.Withdrawn(answer.DecisionId, answer.Window!.Id), EvaluationError = WithdrawnError };
         }
 
         context.Response.StatusCode = StatusCodes.Status200OK;

@@ -17,7 +17,7 @@ namespace AuthzWebhook.Benchmarks.Engine;
 
 /// <summary>
 /// Everything the webhook does for one review besides HTTP and TLS, with 10k active windows: the decision, its reason,
-/// its record handed to the decision log, its metrics; and, separately, the record's serialisation by the log writer.
+/// its record handed to the record buffer, its metrics; and, separately, the record's serialisation by the record writer.
 /// This is where the per-review allocations are, so the load run's GC figures can be traced to their source.
 /// </summary>
 /// <remarks>Public and unsealed because BenchmarkDotNet derives its runner from this class.</remarks>
@@ -30,7 +30,7 @@ public class ReviewHandlerBenchmarks : IDisposable
 
     private readonly MemoryStream _sink = new(64 * 1024);
     private ReviewHandler _handler = null!;
-    private DecisionLog _log = null!;
+    private DecisionRecordBuffer _records = null!;
     private ReviewRequest _allow = null!;
     private ReviewRequest _noOpinion = null!;
     private DecisionRecord _record = null!;
@@ -63,12 +63,12 @@ public class ReviewHandlerBenchmarks : IDisposable
 
         _metricsServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new AuthzMetrics(_metricsServices.GetRequiredService<IMeterFactory>());
-        _log = new DecisionLog(Options.Create(new DecisionLogOptions()), metrics);
+        _records = new DecisionRecordBuffer(Options.Create(new DecisionLogOptions()), metrics);
         _handler = new ReviewHandler(
             new DecisionEngine(index, freshness),
             provider,
             new ReplicaHealth(freshness, time, windowOptions, metrics, NullLogger<ReplicaHealth>.Instance),
-            _log,
+            _records,
             metrics,
             time,
             Options.Create(new InstanceOptions { InstanceName = "bench" }),
@@ -77,12 +77,12 @@ public class ReviewHandlerBenchmarks : IDisposable
         var requests = new BenchmarkRequests(policy, WindowCount);
         _allow = requests.CoveredByWindow();
         _noOpinion = BenchmarkRequests.WithoutWindow();
-        if (!_handler.Handle(_allow, Stopwatch.GetTimestamp()).Allowed)
+        if (!_handler.Decide(_allow, Stopwatch.GetTimestamp()).Allowed)
         {
             throw new InvalidOperationException("the allow review was not allowed");
         }
 
-        _log.Reader.TryRead(out var record);
+        _records.Reader.TryRead(out var record);
         _record = record!;
         _json = new Utf8JsonWriter(_sink, new JsonWriterOptions { SkipValidation = true });
     }
@@ -96,25 +96,25 @@ public class ReviewHandlerBenchmarks : IDisposable
         GC.SuppressFinalize(this);
     }
 
-    /// <summary><see cref="ReviewHandler.Handle"/> for a covered review; the record is taken off the log so it never fills.</summary>
+    /// <summary><see cref="ReviewHandler.Decide"/> for a covered review; the record is taken off the buffer so it never fills.</summary>
     [Benchmark]
-    public bool HandleAllow()
+    public bool DecideAllow()
     {
-        var answer = _handler.Handle(_allow, Stopwatch.GetTimestamp());
-        _log.Reader.TryRead(out _);
+        var answer = _handler.Decide(_allow, Stopwatch.GetTimestamp());
+        _records.Reader.TryRead(out _);
         return answer.Allowed;
     }
 
-    /// <summary>As <see cref="HandleAllow"/> for a review no window covers: the reason lists the requestable templates.</summary>
+    /// <summary>As <see cref="DecideAllow"/> for a review no window covers: the reason lists the requestable templates.</summary>
     [Benchmark]
-    public bool HandleNoOpinion()
+    public bool DecideNoOpinion()
     {
-        var answer = _handler.Handle(_noOpinion, Stopwatch.GetTimestamp());
-        _log.Reader.TryRead(out _);
+        var answer = _handler.Decide(_noOpinion, Stopwatch.GetTimestamp());
+        _records.Reader.TryRead(out _);
         return answer.Allowed;
     }
 
-    /// <summary>What the decision log writer does per record before the bytes reach stdout.</summary>
+    /// <summary>What the record writer does per record before the bytes reach stdout.</summary>
     [Benchmark]
     public long SerializeRecord()
     {

@@ -1,6 +1,6 @@
-using AuthzWebhook.Audit;
 using AuthzWebhook.Benchmarks.Engine;
 using AuthzWebhook.Decisions;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Hosting;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 using AuthzWebhook.Windows;
@@ -58,8 +58,8 @@ internal sealed class RealEndpoint : IAsyncDisposable
         return (lines, lines == 0 ? 0 : (double)file.Length / lines);
     }
 
-    /// <summary>Records the service's decision log has dropped so far: a writer that falls behind changes what is measured.</summary>
-    public long RecordsDropped => _app.Services.GetRequiredService<DecisionLog>().Dropped;
+    /// <summary>Records the service's record buffer has dropped so far: a writer that falls behind changes what is measured.</summary>
+    public long RecordsDropped => _app.Services.GetRequiredService<DecisionRecordBuffer>().Dropped;
 
     public static async Task<RealEndpoint> StartAsync(TestPki pki, bool decisionStore, bool databaseIdle, CancellationToken cancellationToken)
     {

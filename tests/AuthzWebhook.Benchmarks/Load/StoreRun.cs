@@ -4,8 +4,8 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using AuthzWebhook.Audit;
 using AuthzWebhook.Decisions;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Hosting;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 using AuthzWebhook.Observability;
@@ -20,7 +20,7 @@ namespace AuthzWebhook.Benchmarks.Load;
 /// <summary>
 /// <c>store [--records 200000] [--batch 2000] [--rounds 3] [--durability both]</c>: how many decision records per
 /// second reach Postgres. A throwaway Postgres gets the service's migrations and today's partitions; records shaped
-/// like the service's (chained by <see cref="DecisionChainer"/>, serialised as <see cref="DecisionLogWriter"/> does)
+/// like the service's (chained by <see cref="DecisionChainer"/>, serialised as <see cref="DecisionRecordWriter"/> does)
 /// are stored (a) by <see cref="PostgresDecisionStore.WriteAsync"/> in batches, one after another as the single
 /// writer sends them, and (b) through <see cref="DecisionStoreQueue"/> and <see cref="DecisionStoreWriter"/>, timed
 /// from the first enqueue until the backlog is 0. Each round uses new records (new decision ids) on an emptied table.
@@ -149,7 +149,7 @@ internal static class StoreRun
         await using var metricsServices = new ServiceCollection().AddMetrics().BuildServiceProvider();
         var metrics = new AuthzMetrics(metricsServices.GetRequiredService<IMeterFactory>());
         using var queue = new DecisionStoreQueue(options);
-        var writer = new DecisionStoreWriter(queue, new PostgresDecisionStore(dataSource), options, metrics, NullLogger<DecisionStoreWriter>.Instance);
+        var writer = new DecisionStoreWriter(queue, new DecisionDelivery(new PostgresDecisionStore(dataSource), options, TimeProvider.System), options, metrics, NullLogger<DecisionStoreWriter>.Instance);
         await writer.StartAsync(CancellationToken.None);
         var clock = Stopwatch.StartNew();
         for (var i = 0; i < pending.Count; i++)
@@ -192,7 +192,7 @@ internal static class StoreRun
 
     /// <summary>
     /// Records as the service writes them: about 70 % allows, 25 % no-opinion answers naming requestable templates and
-    /// 5 % guardrail denials, chained in order and serialised by the same code as <see cref="DecisionLogWriter"/>.
+    /// 5 % guardrail denials, chained in order and serialised by the same code as <see cref="DecisionRecordWriter"/>.
     /// </summary>
     internal static List<PendingDecision> Build(DecisionChainer chainer, int count, DateTimeOffset start)
     {

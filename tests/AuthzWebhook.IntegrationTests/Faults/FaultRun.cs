@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using AuthzWebhook.Audit;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 using AuthzWebhook.Windows;
 using Npgsql;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using AuthzWebhook.Audit;
+using AuthzWebhook.DecisionStore;
 using AuthzWebhook.IntegrationTests.Infrastructure;
 using Npgsql;
 using Xunit.Abstractions;

@@ -41,7 +41,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime
         foreach (var body in bodies)
         {
             Assert.True(ReviewParser.TryParse(new ReadOnlySequence<byte>(body), out _, out var request, out var error), error);
-            Assert.False(_rig.Handler.Handle(request!, _rig.Time.GetTimestamp()).Allowed, Encoding.UTF8.GetString(body));
+            Assert.False(_rig.Handler.Decide(request!, _rig.Time.GetTimestamp()).Allowed, Encoding.UTF8.GetString(body));
             Drain();
         }
 
@@ -69,7 +69,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime
                 }
 
                 parsed++;
-                var answer = _rig.Handler.Handle(request!, _rig.Time.GetTimestamp());
+                var answer = _rig.Handler.Decide(request!, _rig.Time.GetTimestamp());
                 if (answer.Allowed)
                 {
                     failures.Add(Describe(i, how, input, $"ALLOWED: {answer.Reason}"));
@@ -85,7 +85,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime
                     }
                 }
 
-                while (_rig.Log.Reader.TryRead(out var record))
+                while (_rig.Records.Reader.TryRead(out var record))
                 {
                     recordSink.SetLength(0);
                     JsonSerializer.Serialize(recordWriter, record, AuthzJsonContext.Default.DecisionRecord);
@@ -108,7 +108,7 @@ public sealed class ReviewFuzzTests(ITestOutputHelper output) : IAsyncLifetime
 
     private void Drain()
     {
-        while (_rig.Log.Reader.TryRead(out _))
+        while (_rig.Records.Reader.TryRead(out _))
         {
         }
     }

@@ -17,7 +17,7 @@ namespace AuthzWebhook.Tests.Webhook;
 
 /// <summary>
 /// A <see cref="ReviewHandler"/> wired as the service wires it: the development policy, a fake clock, windows confirmed
-/// fresh at <c>TestWindows.Now</c>, both stores reachable and a decision log of 1024 records.
+/// fresh at <c>TestWindows.Now</c>, both stores reachable and a record buffer of 1024 records.
 /// </summary>
 internal sealed class ReviewHandlerRig : IAsyncDisposable
 {
@@ -31,9 +31,9 @@ internal sealed class ReviewHandlerRig : IAsyncDisposable
         var freshness = new WindowFreshness(Time, windowOptions);
         freshness.Confirm(Now);
         var metrics = new AuthzMetrics(_services.GetRequiredService<IMeterFactory>());
-        Log = new DecisionLog(Options.Create(new DecisionLogOptions { Capacity = 1024 }), metrics);
+        Records = new DecisionRecordBuffer(Options.Create(new DecisionLogOptions { Capacity = 1024 }), metrics);
         Health = new ReplicaHealth(freshness, Time, windowOptions, metrics, NullLogger<ReplicaHealth>.Instance);
-        Handler = new ReviewHandler(new DecisionEngine(Windows, freshness), Policy, Health, Log, metrics, Time, Options.Create(new InstanceOptions { InstanceName = instance }), windowOptions);
+        Handler = new ReviewHandler(new DecisionEngine(Windows, freshness), Policy, Health, Records, metrics, Time, Options.Create(new InstanceOptions { InstanceName = instance }), windowOptions);
     }
 
     public FakeTimeProvider Time { get; } = new(Now);
@@ -42,7 +42,7 @@ internal sealed class ReviewHandlerRig : IAsyncDisposable
 
     public PolicyProvider Policy { get; }
 
-    public DecisionLog Log { get; }
+    public DecisionRecordBuffer Records { get; }
 
     public ReplicaHealth Health { get; }
 

@@ -35,10 +35,10 @@ public sealed class ReviewHandlerTests : IAsyncLifetime
     [Fact]
     public void An_allow_is_given_with_its_record()
     {
-        var answer = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
+        var answer = _rig.Handler.Decide(AliceReadsLogs, _rig.Time.GetTimestamp());
 
         Assert.True(answer.Allowed, answer.Reason);
-        Assert.True(_rig.Log.Reader.TryRead(out var record));
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
         Assert.Equal(answer.DecisionId, record.DecisionId);
         Assert.Equal("allow", record.Decision);
     }
@@ -51,18 +51,18 @@ public sealed class ReviewHandlerTests : IAsyncLifetime
         var store = lost == "redis" ? UnreachableStores.Redis : UnreachableStores.Postgres;
         _rig.Health.Report(store, reachable: false);
 
-        var answer = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
+        var answer = _rig.Handler.Decide(AliceReadsLogs, _rig.Time.GetTimestamp());
 
         Assert.True(answer.Allowed, answer.Reason);
         Assert.Contains(said, answer.EvaluationError, StringComparison.Ordinal);
-        Assert.True(_rig.Log.Reader.TryRead(out var record));
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
         Assert.True(record.Degraded);
         Assert.Equal(answer.EvaluationError, record.EvaluationError);
 
         _rig.Health.Report(store, reachable: true);
-        var recovered = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
+        var recovered = _rig.Handler.Decide(AliceReadsLogs, _rig.Time.GetTimestamp());
         Assert.Null(recovered.EvaluationError);
-        Assert.True(_rig.Log.Reader.TryRead(out var after));
+        Assert.True(_rig.Records.Reader.TryRead(out var after));
         Assert.False(after.Degraded);
     }
 
@@ -72,30 +72,30 @@ public sealed class ReviewHandlerTests : IAsyncLifetime
         _rig.Health.Report(UnreachableStores.Postgres | UnreachableStores.Redis, reachable: false);
         _rig.Time.Advance(new WindowOptions().StalenessBound + TimeSpan.FromTicks(1));
 
-        var answer = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
+        var answer = _rig.Handler.Decide(AliceReadsLogs, _rig.Time.GetTimestamp());
 
         Assert.False(answer.Allowed);
         Assert.False(answer.Denied);
         Assert.Contains("not confirmed fresh", answer.EvaluationError, StringComparison.Ordinal);
-        Assert.True(_rig.Log.Reader.TryRead(out var record));
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
         Assert.True(record.Degraded);
     }
 
     [Fact]
     public void With_the_record_buffer_full_an_allow_is_withheld()
     {
-        while (_rig.Log.Backlog < 1024)
+        while (_rig.Records.Backlog < 1024)
         {
-            _rig.Handler.Handle(AliceReadsLogsIn("elsewhere"), _rig.Time.GetTimestamp());
+            _rig.Handler.Decide(AliceReadsLogsIn("elsewhere"), _rig.Time.GetTimestamp());
         }
 
-        var answer = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
+        var answer = _rig.Handler.Decide(AliceReadsLogs, _rig.Time.GetTimestamp());
 
         Assert.False(answer.Allowed);
         Assert.False(answer.Denied);
         Assert.StartsWith($"decision {answer.DecisionId}", answer.Reason, StringComparison.Ordinal);
         Assert.NotNull(answer.EvaluationError);
-        Assert.Equal(1, _rig.Log.Dropped);
+        Assert.Equal(1, _rig.Records.Dropped);
     }
 
     [Theory]
@@ -106,35 +106,82 @@ public sealed class ReviewHandlerTests : IAsyncLifetime
         var traceId = ActivityTraceId.CreateRandom();
         using var activity = new Activity("review").SetParentId(traceId, ActivitySpanId.CreateRandom(), flags).Start();
 
-        _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
+        _rig.Handler.Decide(AliceReadsLogs, _rig.Time.GetTimestamp());
 
-        Assert.True(_rig.Log.Reader.TryRead(out var record));
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
         Assert.Equal(named ? traceId.ToHexString() : null, record.TraceId);
     }
 
-
     [Fact]
-    public void An_allow_whose_window_ends_while_its_record_is_written_no_longer_stands()
+    public async Task An_answer_is_given_only_once_its_record_is_written()
     {
-        var allowed = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
-        Assert.True(allowed.Allowed, allowed.Reason);
-        Assert.True(_rig.Handler.StillStands(allowed));
+        var answering = _rig.Handler.AnswerAsync(AliceReadsLogs, _rig.Time.GetTimestamp());
+        Assert.False(answering.IsCompleted, "the answer waits for its record");
 
-        _rig.Windows.Apply(allowed.Window! with { RevokedAt = Now, Version = allowed.Window.Version + 1 });
-        Assert.False(_rig.Handler.StillStands(allowed));
+        _rig.Records.MarkWritten(1);
+        var outcome = await answering;
 
-        var noOpinion = _rig.Handler.Handle(AliceReadsLogsIn("elsewhere"), _rig.Time.GetTimestamp());
-        Assert.True(_rig.Handler.StillStands(noOpinion));
+        Assert.True(outcome.Answer?.Allowed, outcome.Answer?.Reason);
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
+        Assert.Equal(record.DecisionId, outcome.DecisionId);
     }
 
     [Fact]
-    public void An_allow_past_its_window_expiry_no_longer_stands()
+    public async Task A_review_whose_record_is_not_written_gets_no_answer_only_its_decision_id()
     {
-        var allowed = _rig.Handler.Handle(AliceReadsLogs, _rig.Time.GetTimestamp());
-        Assert.True(allowed.Allowed, allowed.Reason);
+        var answering = _rig.Handler.AnswerAsync(AliceReadsLogs, _rig.Time.GetTimestamp());
 
-        _rig.Time.SetUtcNow(allowed.Window!.ExpiresAt);
+        _rig.Records.MarkNotWritten(1);
+        var outcome = await answering;
 
-        Assert.False(_rig.Handler.StillStands(allowed));
+        Assert.Null(outcome.Answer);
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
+        Assert.Equal(record.DecisionId, outcome.DecisionId);
+    }
+
+    [Fact]
+    public async Task An_allow_whose_window_is_revoked_while_its_record_is_written_is_withdrawn()
+    {
+        var answering = _rig.Handler.AnswerAsync(AliceReadsLogs, _rig.Time.GetTimestamp());
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
+        var window = Assert.Single(_rig.Windows.ForUser("oidc:alice@example.com"));
+
+        _rig.Windows.Apply(window with { RevokedAt = Now, Version = window.Version + 1 });
+        _rig.Records.MarkWritten(1);
+        var answer = (await answering).Answer!.Value;
+
+        Assert.Equal("allow", record.Decision);
+        Assert.False(answer.Allowed);
+        Assert.False(answer.Denied);
+        Assert.Equal(DecisionReason.Withdrawn(record.DecisionId, window.Id), answer.Reason);
+        Assert.Equal("the elevation was revoked or expired while this decision was being recorded", answer.EvaluationError);
+    }
+
+    [Fact]
+    public async Task An_allow_past_its_window_expiry_when_its_record_is_written_is_withdrawn()
+    {
+        var answering = _rig.Handler.AnswerAsync(AliceReadsLogs, _rig.Time.GetTimestamp());
+        var window = Assert.Single(_rig.Windows.ForUser("oidc:alice@example.com"));
+
+        _rig.Time.SetUtcNow(window.ExpiresAt);
+        _rig.Records.MarkWritten(1);
+
+        Assert.False((await answering).Answer?.Allowed);
+    }
+
+    [Fact]
+    public async Task A_no_opinion_stands_whatever_happens_to_the_windows_meanwhile()
+    {
+        var answering = _rig.Handler.AnswerAsync(AliceReadsLogsIn("elsewhere"), _rig.Time.GetTimestamp());
+        Assert.True(_rig.Records.Reader.TryRead(out var record));
+        var window = Assert.Single(_rig.Windows.ForUser("oidc:alice@example.com"));
+
+        _rig.Windows.Apply(window with { RevokedAt = Now, Version = window.Version + 1 });
+        _rig.Records.MarkWritten(1);
+        var answer = (await answering).Answer!.Value;
+
+        Assert.False(answer.Allowed);
+        Assert.Null(answer.EvaluationError);
+        Assert.Equal(record.Reason, answer.Reason);
     }
 }

@@ -1,4 +1,0 @@
-namespace AuthzWebhook.Audit;
-
-/// <summary>The audit event's <c>objectRef</c>; absent fields are empty.</summary>
-internal sealed record AuditObjectRef(string Resource, string Subresource, string Namespace, string Name);

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+
+namespace AuthzWebhook.AuditEvents;
+
+/// <summary>
+/// Reads the fields the audit trail keeps from one event, whatever it holds: a field it lacks is empty (an event of a
+/// request with a bad token has <c>"user": {}</c>), a string longer than <see cref="AuditEventOptions.MaxStringLength"/>
+/// is cut and the event marked truncated, and an audit id is kept as the text the client sent (any string).
+/// </summary>
+internal static partial class AuditEventFields
+{
+    /// <summary>What the stage column holds; the API server's stages are far shorter.</summary>
+    private const int MaxStageLength = 32;
+
+    /// <param name="item">The event.</param>
+    /// <param name="json">The event's JSON, already text (see <see cref="AuditBodyText"/>).</param>
+    /// <param name="replaced">Whether making it text replaced anything.</param>
+    /// <param name="limits">The sink's limits.</param>
+    public static AuditEvent Read(JsonElement item, ReadOnlySpan<byte> json, bool replaced, AuditEventOptions limits)
+    {
+        var cut = new Cutter(limits.MaxStringLength);
+        var user = item.TryGetProperty("user", out var u) && u.ValueKind == JsonValueKind.Object ? u : default;
+        var objectRef = item.TryGetProperty("objectRef", out var o) && o.ValueKind == JsonValueKind.Object ? o : default;
+        var annotations = item.TryGetProperty("annotations", out var a) && a.ValueKind == JsonValueKind.Object ? a : default;
+
+        // Groups only find the windows an event's user held; they are not stored apart from the event.
+        var groups = user.ValueKind == JsonValueKind.Object && user.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Array
+            ? [.. g.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Take(limits.MaxGroups).Select(x => x.GetString()!)]
+            : Array.Empty<string>();
+
+        // A code that is not a number (or not an int) is no response code: it is left out, as a missing one is.
+        int? code = item.TryGetProperty("responseStatus", out var status) && status.ValueKind == JsonValueKind.Object
+            && status.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var parsed) ? parsed : null;
+        var stage = Text(item, "stage") ?? string.Empty;
+        var reason = cut.Apply(Text(annotations, AuditEventListParser.ReasonAnnotation));
+        return new AuditEvent(
+            SHA256.HashData(json),
+            cut.Apply(Text(item, "auditID")) ?? string.Empty,
+            stage.Length > MaxStageLength ? cut.Mark(stage[..MaxStageLength]) : stage,
+            Time(Text(item, "stageTimestamp")) ?? Time(Text(item, "requestReceivedTimestamp")),
+            cut.Apply(Text(user, "username")) ?? string.Empty,
+            groups,
+            cut.Apply(Text(item, "verb")) ?? string.Empty,
+            cut.Apply(Text(objectRef, "apiGroup")),
+            cut.Apply(Text(objectRef, "resource")),
+            cut.Apply(Text(objectRef, "subresource")),
+            cut.Apply(Text(objectRef, "namespace")),
+            cut.Apply(Text(objectRef, "name")),
+            cut.Apply(Text(item, "requestURI")) ?? string.Empty,
+            code,
+            cut.Apply(Text(annotations, AuditEventListParser.DecisionAnnotation)),
+            DecisionIdIn(reason),
+            cut.Truncated,
+            replaced,
+            Encoding.UTF8.GetString(json));
+    }
+
+    private static DateTimeOffset? Time(string? text) =>
+        DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToUniversalTime() : null;
+
+    private static Guid? DecisionIdIn(string? reason)
+    {
+        try
+        {
+            return reason is not null && DecisionIdPattern().Match(reason) is { Success: true } m && Guid.TryParse(m.Groups[1].Value, out var id) ? id : null;
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return null;
+        }
+    }
+
+    private static string? Text(JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    [GeneratedRegex("decision ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
+    private static partial Regex DecisionIdPattern();
+
+    /// <summary>Cuts strings to the longest kept, never between the two halves of a surrogate pair, and remembers whether it cut.</summary>
+    private sealed class Cutter(int maxLength)
+    {
+        public bool Truncated { get; private set; }
+
+        public string? Apply(string? value)
+        {
+            if (value is null || value.Length <= maxLength)
+            {
+                return value;
+            }
+
+            var length = char.IsHighSurrogate(value[maxLength - 1]) ? maxLength - 1 : maxLength;
+            return Mark(value[..length]);
+        }
+
+        public string Mark(string cut)
+        {
+            Truncated = true;
+            return cut;
+        }
+    }
+}

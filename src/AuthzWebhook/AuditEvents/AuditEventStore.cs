@@ -1,0 +1,85 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+
+namespace AuthzWebhook.AuditEvents;
+
+/// <summary>
+/// Stores audit events in one statement per batch, each linked to its decision and, through it or through the window
+/// the user held, to its elevation. An event the API server sends again is stored once (key: the SHA-256 of the event,
+/// see <see cref="AuditEvent.Key"/>).
+/// Reads back those of one elevation for its activity.
+/// </summary>
+internal sealed class AuditEventStore(NpgsqlDataSource dataSource)
+{
+    public async Task<int> StoreAsync(IReadOnlyList<(AuditEvent Event, Guid? Elevation)> batch, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        if (batch.Count == 0)
+        {
+            return 0;
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            """
+            INSERT INTO audit_events (event_key, audit_id, stage, time, received_at, user_name, verb, api_group, resource, subresource, namespace, name,
+                                      request_uri, response_code, authorization_decision, decision_id, elevation_id, truncated, replaced, event)
+            SELECT e.event_key, e.audit_id, e.stage, e.time, @receivedAt, e.user_name, e.verb, e.api_group, e.resource, e.subresource, e.namespace, e.name,
+                   e.request_uri, e.response_code, e.authorization_decision, e.decision_id,
+                   COALESCE(e.elevation_id, (SELECT d.elevation_id FROM decisions d WHERE d.decision_id = e.decision_id LIMIT 1)),
+                   e.truncated, e.replaced, e.event::json
+              FROM unnest(@keys, @auditIds, @stages, @times, @users, @verbs, @apiGroups, @resources, @subresources, @namespaces, @names,
+                          @uris, @codes, @authorizations, @decisionIds, @elevationIds, @truncated, @replaced, @events)
+                AS e(event_key, audit_id, stage, time, user_name, verb, api_group, resource, subresource, namespace, name,
+                     request_uri, response_code, authorization_decision, decision_id, elevation_id, truncated, replaced, event)
+            ON CONFLICT (event_key) DO NOTHING
+            """,
+            new
+            {
+                receivedAt = receivedAt.UtcDateTime,
+                keys = batch.Select(b => b.Event.Key).ToArray(),
+                auditIds = batch.Select(b => b.Event.AuditId).ToArray(),
+                stages = batch.Select(b => b.Event.Stage).ToArray(),
+                times = batch.Select(b => (b.Event.Time ?? receivedAt).UtcDateTime).ToArray(),
+                users = batch.Select(b => b.Event.User).ToArray(),
+                verbs = batch.Select(b => b.Event.Verb).ToArray(),
+                apiGroups = batch.Select(b => b.Event.ApiGroup).ToArray(),
+                resources = batch.Select(b => b.Event.Resource).ToArray(),
+                subresources = batch.Select(b => b.Event.Subresource).ToArray(),
+                namespaces = batch.Select(b => b.Event.Namespace).ToArray(),
+                names = batch.Select(b => b.Event.Name).ToArray(),
+                uris = batch.Select(b => b.Event.RequestUri).ToArray(),
+                codes = batch.Select(b => b.Event.ResponseCode).ToArray(),
+                authorizations = batch.Select(b => b.Event.Authorization).ToArray(),
+                decisionIds = batch.Select(b => b.Event.DecisionId).ToArray(),
+                elevationIds = batch.Select(b => b.Elevation).ToArray(),
+                truncated = batch.Select(b => b.Event.Truncated).ToArray(),
+                replaced = batch.Select(b => b.Event.Replaced).ToArray(),
+                events = batch.Select(b => b.Event.Json).ToArray(),
+            },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Audit events stored under an elevation (directly, or through a decision that cited it), oldest first.</summary>
+    public async Task<IReadOnlyList<JsonElement>> ForElevationAsync(Guid elevationId, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+            """
+            SELECT a.event::text FROM audit_events a
+             WHERE a.elevation_id = @elevationId
+                OR a.decision_id IN (SELECT d.decision_id FROM decisions d WHERE d.elevation_id = @elevationId)
+             ORDER BY a.time, a.audit_id, a.stage
+             LIMIT @limit
+            """,
+            new { elevationId, limit },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(Parse)];
+    }
+
+    private static JsonElement Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.Clone();
+    }
+}
