@@ -6,7 +6,8 @@ namespace AuthzWebhook.AuditEvents;
 /// SHA-256 of that JSON) tells events apart: the same event sent again has the same key, two requests that share a
 /// client-chosen audit id do not. Fields the event lacks are empty (<see cref="Time"/>: null, taken as the time it was
 /// received); fields longer than the sink keeps are cut (<see cref="Truncated"/>). <see cref="DecisionId"/> is this
-/// service's decision id from the event's <c>authorization.k8s.io/reason</c>.
+/// service's decision id from the event's <c>authorization.k8s.io/reason</c>. <see cref="User"/> authenticated;
+/// <see cref="ImpersonatedUser"/>, when set, is whom the request acted as, and <see cref="Groups"/> are the acting user's.
 /// </summary>
 internal sealed record AuditEvent(
     byte[] Key,
@@ -14,6 +15,7 @@ internal sealed record AuditEvent(
     string Stage,
     DateTimeOffset? Time,
     string User,
+    string? ImpersonatedUser,
     string[] Groups,
     string Verb,
     string? ApiGroup,
@@ -27,4 +29,8 @@ internal sealed record AuditEvent(
     Guid? DecisionId,
     bool Truncated,
     bool Replaced,
-    string Json);
+    string Json)
+{
+    /// <summary>The user the request was authorized as: the impersonated one, if any.</summary>
+    public string ActingUser => ImpersonatedUser ?? User;
+}

@@ -24,11 +24,15 @@ internal static partial class AuditEventFields
     {
         var cut = new Cutter(limits.MaxStringLength);
         var user = item.TryGetProperty("user", out var u) && u.ValueKind == JsonValueKind.Object ? u : default;
+        // With impersonation, `user` is who authenticated and `impersonatedUser` whom the request acted as: the one
+        // authorized, and so the one whose elevation covers it.
+        var impersonated = item.TryGetProperty("impersonatedUser", out var i) && i.ValueKind == JsonValueKind.Object ? i : default;
+        var actingAs = impersonated.ValueKind == JsonValueKind.Object ? impersonated : user;
         var objectRef = item.TryGetProperty("objectRef", out var o) && o.ValueKind == JsonValueKind.Object ? o : default;
         var annotations = item.TryGetProperty("annotations", out var a) && a.ValueKind == JsonValueKind.Object ? a : default;
 
-        // Groups only find the windows an event's user held; they are not stored apart from the event.
-        var groups = user.ValueKind == JsonValueKind.Object && user.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Array
+        // Groups only find the windows the acting user held; they are not stored apart from the event.
+        var groups = actingAs.ValueKind == JsonValueKind.Object && actingAs.TryGetProperty("groups", out var g) && g.ValueKind == JsonValueKind.Array
             ? [.. g.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Take(limits.MaxGroups).Select(x => x.GetString()!)]
             : Array.Empty<string>();
 
@@ -43,6 +47,7 @@ internal static partial class AuditEventFields
             stage.Length > MaxStageLength ? cut.Mark(stage[..MaxStageLength]) : stage,
             Time(Text(item, "stageTimestamp")) ?? Time(Text(item, "requestReceivedTimestamp")),
             cut.Apply(Text(user, "username")) ?? string.Empty,
+            cut.Apply(Text(impersonated, "username")),
             groups,
             cut.Apply(Text(item, "verb")) ?? string.Empty,
             cut.Apply(Text(objectRef, "apiGroup")),

@@ -22,15 +22,15 @@ internal sealed class AuditEventStore(NpgsqlDataSource dataSource)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         return await connection.ExecuteAsync(new CommandDefinition(
             """
-            INSERT INTO audit_events (event_key, audit_id, stage, time, received_at, user_name, verb, api_group, resource, subresource, namespace, name,
+            INSERT INTO audit_events (event_key, audit_id, stage, time, received_at, user_name, impersonated_user, verb, api_group, resource, subresource, namespace, name,
                                       request_uri, response_code, authorization_decision, decision_id, elevation_id, truncated, replaced, event)
-            SELECT e.event_key, e.audit_id, e.stage, e.time, @receivedAt, e.user_name, e.verb, e.api_group, e.resource, e.subresource, e.namespace, e.name,
+            SELECT e.event_key, e.audit_id, e.stage, e.time, @receivedAt, e.user_name, e.impersonated_user, e.verb, e.api_group, e.resource, e.subresource, e.namespace, e.name,
                    e.request_uri, e.response_code, e.authorization_decision, e.decision_id,
                    COALESCE(e.elevation_id, (SELECT d.elevation_id FROM decisions d WHERE d.decision_id = e.decision_id LIMIT 1)),
                    e.truncated, e.replaced, e.event::json
-              FROM unnest(@keys, @auditIds, @stages, @times, @users, @verbs, @apiGroups, @resources, @subresources, @namespaces, @names,
+              FROM unnest(@keys, @auditIds, @stages, @times, @users, @impersonated, @verbs, @apiGroups, @resources, @subresources, @namespaces, @names,
                           @uris, @codes, @authorizations, @decisionIds, @elevationIds, @truncated, @replaced, @events)
-                AS e(event_key, audit_id, stage, time, user_name, verb, api_group, resource, subresource, namespace, name,
+                AS e(event_key, audit_id, stage, time, user_name, impersonated_user, verb, api_group, resource, subresource, namespace, name,
                      request_uri, response_code, authorization_decision, decision_id, elevation_id, truncated, replaced, event)
             ON CONFLICT (event_key) DO NOTHING
             """,
@@ -42,6 +42,7 @@ internal sealed class AuditEventStore(NpgsqlDataSource dataSource)
                 stages = batch.Select(b => b.Event.Stage).ToArray(),
                 times = batch.Select(b => (b.Event.Time ?? receivedAt).UtcDateTime).ToArray(),
                 users = batch.Select(b => b.Event.User).ToArray(),
+                impersonated = batch.Select(b => b.Event.ImpersonatedUser).ToArray(),
                 verbs = batch.Select(b => b.Event.Verb).ToArray(),
                 apiGroups = batch.Select(b => b.Event.ApiGroup).ToArray(),
                 resources = batch.Select(b => b.Event.Resource).ToArray(),

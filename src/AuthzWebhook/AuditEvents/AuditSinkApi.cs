@@ -99,11 +99,14 @@ internal static class AuditSinkApi
         }
     }
 
-    /// <summary>An elevation the event's user held when it happened (by user, then by group), if any.</summary>
+    /// <summary>
+    /// An elevation the acting user held when the event happened (by user, then by group), if any: under impersonation
+    /// the impersonated user's, never the impersonator's.
+    /// </summary>
     private static Guid? ActiveWindowOf(ActiveWindowIndex windows, AuditEvent e, DateTimeOffset now)
     {
         var at = e.Time ?? now;
-        foreach (var window in windows.ForUser(e.User))
+        foreach (var window in windows.ForUser(e.ActingUser))
         {
             if (window.IsActiveAt(at) || window.IsActiveAt(now))
             {

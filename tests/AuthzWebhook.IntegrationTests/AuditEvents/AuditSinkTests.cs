@@ -118,6 +118,30 @@ public sealed class AuditSinkTests(TestServers servers) : IntegrationTest(server
     }
 
     [Fact]
+    public async Task An_impersonated_request_is_kept_under_the_impersonated_users_elevation_never_the_impersonators()
+    {
+        var server = await StartServerAsync();
+        var alices = UserWindow("oidc:alice@example.com", "pod-debug", ["payments"], DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromMinutes(30));
+        var carols = UserWindow("oidc:carol@example.com", "pod-debug", ["payments"], DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromMinutes(30));
+        await server.Service<AuthzWebhook.Windows.WindowWriter>().CreateAsync(alices, default);
+        await server.Service<AuthzWebhook.Windows.WindowWriter>().CreateAsync(carols, default);
+        await EventuallyAsync(() => Task.FromResult(server.Service<AuthzWebhook.Windows.ActiveWindowIndex>().ForUser("oidc:carol@example.com").Length > 0), TimeSpan.FromSeconds(10), "both windows in the index");
+
+        // Carol acts as alice (RBAC allowed it, so the event cites no decision), then as dave, who holds no elevation.
+        var asAlice = ApiServerAuditEvents.Event(Guid.NewGuid(), "ResponseComplete", "oidc:carol@example.com", ["oidc:support"], "list", "pods", "payments", reason: "RBAC: allowed");
+        asAlice["impersonatedUser"] = new Dictionary<string, object?> { ["username"] = "oidc:alice@example.com", ["groups"] = Sre };
+        var asDave = ApiServerAuditEvents.Event(Guid.NewGuid(), "ResponseComplete", "oidc:carol@example.com", ["oidc:support"], "list", "pods", "payments", reason: "RBAC: allowed");
+        asDave["impersonatedUser"] = new Dictionary<string, object?> { ["username"] = "oidc:dave@example.com", ["groups"] = Sre };
+
+        var posted = await PostAsync(server, ApiServerAuditEvents.List(asAlice, asDave));
+
+        Assert.True(posted.Status == HttpStatusCode.OK, posted.Text);
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM audit_events WHERE audit_id = '{asAlice["auditID"]}' AND elevation_id = '{alices.Id}' AND user_name = 'oidc:carol@example.com' AND impersonated_user = 'oidc:alice@example.com'"));
+        Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM audit_events WHERE elevation_id = '{carols.Id}'"));
+        Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM audit_events WHERE audit_id = '{asDave["auditID"]}'"));
+    }
+
+    [Fact]
     public async Task An_event_missing_its_verb_is_stored_beside_the_others_and_an_oversized_batch_is_refused()
     {
         var server = await StartServerAsync(overrides: new Dictionary<string, string?> { ["AuthzWebhook:AuditSink:MaxBodyBytes"] = "65536" });

@@ -51,6 +51,23 @@ public sealed class AuditEventListParserTests
     }
 
     [Fact]
+    public void An_impersonated_request_acts_as_the_impersonated_user_with_its_groups_and_names_both()
+    {
+        var impersonated = Event();
+        impersonated["user"] = new JsonObject { ["username"] = "oidc:carol@example.com", ["groups"] = new JsonArray("oidc:support") };
+        impersonated["impersonatedUser"] = new JsonObject { ["username"] = "oidc:alice@example.com", ["groups"] = new JsonArray("oidc:sre", "system:authenticated") };
+
+        Assert.True(AuditEventListParser.TryParse(Encoding.UTF8.GetBytes(List(impersonated, Event())), Options, out var events, out var error), error);
+
+        Assert.Equal("oidc:carol@example.com", events[0].User);
+        Assert.Equal("oidc:alice@example.com", events[0].ImpersonatedUser);
+        Assert.Equal("oidc:alice@example.com", events[0].ActingUser);
+        Assert.Equal(["oidc:sre", "system:authenticated"], events[0].Groups);
+        Assert.Null(events[1].ImpersonatedUser);
+        Assert.Equal("oidc:alice@example.com", events[1].ActingUser);
+    }
+
+    [Fact]
     public void A_well_formed_batch_is_read()
     {
         Assert.True(AuditEventListParser.TryParse(Encoding.UTF8.GetBytes(List(Event())), Options, out var events, out var error), error);
