@@ -265,6 +265,13 @@ the same empty defaults).
   value: {{ . | quote }}
 {{- end }}
 {{- end }}
+{{- if and .Values.oidc.instance (not .Values.identity.issuerUrl) }}
+{{- fail "identity.issuerUrl is required with oidc.instance (Entra ID): the API server's --oidc-issuer-url, https://login.microsoftonline.com/<tenant-id>/v2.0 for v2.0 tokens or https://sts.windows.net/<tenant-id>/ for v1.0; only that token version is accepted" }}
+{{- end }}
+{{- with .Values.identity.issuerUrl }}
+- name: AuthzWebhook__Identity__IssuerUrl
+  value: {{ . | quote }}
+{{- end }}
 - name: AuthzWebhook__Identity__UsernameClaim
   value: {{ .Values.identity.usernameClaim | quote }}
 {{- if .Values.identity.usernamePrefix }}

@@ -13,6 +13,9 @@ internal static class AuthenticationProblems
         SecurityTokenExpiredException => "The token has expired. Get a new one from the identity provider and retry.",
         SecurityTokenNotYetValidException => "The token is not valid yet (nbf is in the future). Check the clocks of the identity provider and the client.",
         SecurityTokenInvalidAudienceException => "The token was issued for another audience. Request a token for this API's audience.",
+        IssuerNotAcceptedException e => $"This service accepts tokens issued by {e.Accepted} only (AuthzWebhook:Identity:IssuerUrl, the API server's " +
+            "--oidc-issuer-url), and this token has another issuer. With Entra ID that is the other token version: the API's app registration " +
+            "decides which one is issued (accessTokenAcceptedVersion in its manifest: 2 for v2.0, 1 or unset for v1.0).",
         SecurityTokenInvalidIssuerException => "The token comes from an issuer this API does not trust. Sign in with the configured identity provider.",
         SecurityTokenInvalidAlgorithmException => "The token's signing algorithm is not accepted; tokens must be signed with the identity provider's asymmetric keys (RS256, PS256 or ES256 and stronger).",
         SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException =>

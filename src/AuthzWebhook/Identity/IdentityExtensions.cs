@@ -24,6 +24,7 @@ internal static class IdentityExtensions
         services.AddSingleton<IValidateOptions<DevelopmentIssuerOptions>, DevelopmentIssuerOptionsValidator>();
         services.AddOptions<OidcSettings>().BindConfiguration(OidcSection).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OidcSettings>, OidcSettingsValidator>();
+        services.TryAddSingleton<AcceptedIssuer>();
         services.TryAddSingleton<IdentityMapper>();
         services.TryAddSingleton<DevelopmentTokenIssuer>();
 

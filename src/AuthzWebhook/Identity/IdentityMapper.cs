@@ -9,7 +9,7 @@ namespace AuthzWebhook.Identity;
 /// the configured claim and prefix, <c>email_verified</c> honoured when the username claim is <c>email</c>, and groups
 /// taken from a string or an array. Refuses what would silently produce the wrong identity.
 /// </summary>
-internal sealed class IdentityMapper(IOptions<IdentityOptions> options)
+internal sealed class IdentityMapper(IOptions<IdentityOptions> options, AcceptedIssuer issuer)
 {
     private const string SystemPrefix = "system:";
 
@@ -42,6 +42,15 @@ internal sealed class IdentityMapper(IOptions<IdentityOptions> options)
             return false;
         }
 
+        var person = Person(principal);
+        if (person is null)
+        {
+            problem = issuer.IsEntraId
+                ? "The token has no 'tid' and 'oid' claims, which identify a person on Entra ID. Request an access token for this API from the configured tenant (user and application tokens both carry them)."
+                : "The token has no 'sub' claim, which identifies a person under its issuer. Request a token from the configured identity provider.";
+            return false;
+        }
+
         var username = UsernamePrefix(o, principal) + usernames[0].Value;
         if (username.StartsWith(SystemPrefix, StringComparison.Ordinal) || username.Length > 512)
         {
@@ -61,18 +70,38 @@ internal sealed class IdentityMapper(IOptions<IdentityOptions> options)
         roles |= NameLists.ContainsAny(groups, o.AuditorGroups) ? CallerRoles.Auditor : CallerRoles.None;
         roles |= NameLists.ContainsAny(groups, o.IncidentToolGroups) ? CallerRoles.IncidentTool : CallerRoles.None;
 
-        var sub = principal.FindFirst("sub")?.Value;
-        var subject = string.IsNullOrEmpty(sub) ? null : $"{principal.FindFirst("iss")?.Value}#{sub}";
-        caller = new CallerIdentity(username, groups, HasMfa(principal, o), roles, subject is { Length: <= 1024 } ? subject : null);
+        caller = new CallerIdentity(username, groups, HasMfa(principal, o), roles, person.Length <= 1024 ? person : null);
         problem = null;
         return true;
     }
 
-    /// <summary>The API server's rule for <c>--oidc-username-prefix</c>, so that both derive the same username.</summary>
-    private static string UsernamePrefix(IdentityOptions o, ClaimsPrincipal principal) => o.UsernamePrefix switch
+    /// <summary>
+    /// Who the token's holder is, whatever username their token spells: on Entra ID the tenant and object id, elsewhere
+    /// the issuer and <c>sub</c>. The two-person rule compares these.
+    /// </summary>
+    private string? Person(ClaimsPrincipal principal)
     {
-        null when string.Equals(o.UsernameClaim, "email", StringComparison.Ordinal) => string.Empty,
-        null => principal.FindFirst("iss")?.Value + "#",
+        if (issuer.IsEntraId)
+        {
+            var tid = principal.FindFirst("tid")?.Value;
+            var oid = principal.FindFirst("oid")?.Value;
+            return string.IsNullOrWhiteSpace(tid) || string.IsNullOrWhiteSpace(oid) ? null : $"entra:{tid.ToLowerInvariant()}/{oid.ToLowerInvariant()}";
+        }
+
+        var sub = principal.FindFirst("sub")?.Value;
+        return string.IsNullOrEmpty(sub) ? null : $"{issuer.Url ?? principal.FindFirst("iss")?.Value}#{sub}";
+    }
+
+    /// <summary>
+    /// The API server's rule for <c>--oidc-username-prefix</c>, whose default is the empty string: empty means no prefix
+    /// for <c>email</c> and the configured issuer URL and <c>#</c> for any other claim. The token's own <c>iss</c> is
+    /// used only for a generic issuer without a configured URL, where the bearer handler has checked it against the one
+    /// issuer of the discovery document.
+    /// </summary>
+    private string UsernamePrefix(IdentityOptions o, ClaimsPrincipal principal) => o.UsernamePrefix switch
+    {
+        null or "" when string.Equals(o.UsernameClaim, "email", StringComparison.Ordinal) => string.Empty,
+        null or "" => (issuer.Url ?? principal.FindFirst("iss")?.Value) + "#",
         "-" => string.Empty,
         var prefix => prefix,
     };

@@ -10,11 +10,20 @@ internal sealed class IdentityOptions
 {
     public const string Section = "AuthzWebhook:Identity";
 
+    /// <summary>
+    /// The one issuer whose tokens are accepted, exactly as the API server's <c>--oidc-issuer-url</c>: a token whose
+    /// <c>iss</c> differs is refused, and the default username prefix is this URL followed by <c>#</c>. Required with
+    /// Entra ID, which issues v1.0 (<c>https://sts.windows.net/{tenant-id}/</c>) and v2.0
+    /// (<c>https://login.microsoftonline.com/{tenant-id}/v2.0</c>) tokens for one tenant and Microsoft.Identity.Web
+    /// accepts both; optional for another issuer, whose discovery document names exactly one.
+    /// </summary>
+    public string? IssuerUrl { get; set; }
+
     public string UsernameClaim { get; set; } = "email";
 
     /// <summary>
-    /// As <c>--oidc-username-prefix</c>: unset means the API server's default (no prefix for <c>email</c>, otherwise
-    /// the token's issuer followed by <c>#</c>); <c>-</c> means no prefix; anything else is used as written.
+    /// As <c>--oidc-username-prefix</c>: unset or empty means the API server's default (no prefix for <c>email</c>,
+    /// otherwise the issuer URL followed by <c>#</c>); <c>-</c> means no prefix; anything else is used as written.
     /// </summary>
     public string? UsernamePrefix { get; set; }
 

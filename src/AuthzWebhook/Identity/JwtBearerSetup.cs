@@ -10,13 +10,14 @@ namespace AuthzWebhook.Identity;
 /// <summary>
 /// Tightens what Microsoft.Identity.Web sets up: claims keep their token names (the identity mapping reads <c>email</c>,
 /// <c>groups</c>, <c>amr</c> as the API server does), only asymmetric signatures are accepted (no <c>none</c>, no HMAC
-/// keyed with a public key), a generic OIDC issuer is checked by the standard issuer rule instead of the Entra one, and
-/// the development issuer's key replaces discovery when it is enabled.
+/// keyed with a public key), a generic OIDC issuer is checked by the standard issuer rule instead of the Entra one, only
+/// the configured issuer URL is accepted, and the development issuer's key replaces discovery when it is enabled.
 /// </summary>
 internal sealed class JwtBearerSetup(
     IOptions<IdentityOptions> identity,
     IOptions<DevelopmentIssuerOptions> development,
     IOptionsMonitor<MicrosoftIdentityOptions> microsoftIdentity,
+    AcceptedIssuer accepted,
     IServiceProvider services) : IPostConfigureOptions<JwtBearerOptions>
 {
     public const string AuthenticationFailureItem = "authzwebhook.authentication_failure";
@@ -73,6 +74,14 @@ internal sealed class JwtBearerSetup(
         {
             // A generic issuer (Dex, Keycloak, Okta): the issuer in its discovery document must match the token's exactly.
             parameters.IssuerValidator = null;
+        }
+
+        // One issuer, as the API server has one --oidc-issuer-url: without this, an Entra ID account would sign in
+        // with v1.0 and v2.0 tokens under two issuer strings, i.e. as two people.
+        if (accepted.Url is { } url)
+        {
+            var inner = parameters.IssuerValidator;
+            parameters.IssuerValidator = new ExactIssuerValidator(url, inner).Validate;
         }
 
         var validated = options.Events.OnTokenValidated;

@@ -6,18 +6,24 @@ namespace AuthzWebhook.Identity;
 /// Refuses to start with settings that would make every API call fail at the first request (Microsoft.Identity.Web
 /// checks them lazily), and says which key to set for Entra ID or for a generic issuer.
 /// </summary>
-internal sealed class OidcSettingsValidator(IOptions<DevelopmentIssuerOptions> development) : IValidateOptions<OidcSettings>
+internal sealed class OidcSettingsValidator(IOptions<DevelopmentIssuerOptions> development, IOptions<IdentityOptions> identity) : IValidateOptions<OidcSettings>
 {
     private const string Section = IdentityExtensions.OidcSection;
+    private const string IssuerUrlKey = IdentityOptions.Section + ":IssuerUrl";
 
     public ValidateOptionsResult Validate(string? name, OidcSettings options)
     {
+        var issuerUrl = identity.Value.IssuerUrl;
         if (development.Value.Enabled)
         {
-            return ValidateOptionsResult.Success;
+            return string.IsNullOrWhiteSpace(issuerUrl) || string.Equals(issuerUrl, development.Value.Issuer, StringComparison.Ordinal)
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail($"{IssuerUrlKey} is '{issuerUrl}' but the development issuer is enabled, whose tokens carry '{development.Value.Issuer}'. " +
+                    $"Leave {IssuerUrlKey} empty, or set {DevelopmentIssuerOptions.Section}:Issuer to it.");
         }
 
         var failures = new List<string>();
+        ValidateIssuerUrl(options, issuerUrl, failures);
         if (string.IsNullOrWhiteSpace(options.ClientId))
         {
             failures.Add($"{Section}:ClientId is required: the application (client) id the API's tokens are issued for.");
@@ -55,6 +61,36 @@ internal sealed class OidcSettingsValidator(IOptions<DevelopmentIssuerOptions> d
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// Entra ID issues v1.0 and v2.0 tokens for one tenant under two issuer strings and Microsoft.Identity.Web accepts
+    /// both, so without one configured issuer one account could sign in as two people (and approve its own request).
+    /// </summary>
+    private static void ValidateIssuerUrl(OidcSettings options, string? issuerUrl, List<string> failures)
+    {
+        var entra = !string.IsNullOrWhiteSpace(options.Instance);
+        if (string.IsNullOrWhiteSpace(issuerUrl))
+        {
+            if (entra)
+            {
+                failures.Add($"{IssuerUrlKey} is required with Entra ID: set it to the API server's --oidc-issuer-url, " +
+                    "https://login.microsoftonline.com/<tenant-id>/v2.0 for v2.0 tokens (accessTokenAcceptedVersion: 2 in the app registration's manifest) " +
+                    "or https://sts.windows.net/<tenant-id>/ for v1.0 tokens. Entra ID issues both for one tenant and only the configured one is accepted, " +
+                    "so that one account is always one person.");
+            }
+
+            return;
+        }
+
+        if (!Uri.TryCreate(issuerUrl, UriKind.Absolute, out var uri) || !IsSecure(uri))
+        {
+            failures.Add($"{IssuerUrlKey} must be the issuer's https URL, exactly as in its tokens' iss claim and the API server's --oidc-issuer-url.");
+        }
+        else if (entra && Guid.TryParse(options.TenantId, out var tenant) && !issuerUrl.Contains(tenant.ToString(), StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"{IssuerUrlKey} '{issuerUrl}' does not name the tenant {Section}:TenantId names ({tenant}); Entra ID's issuers contain the tenant id.");
+        }
     }
 
     /// <summary>HTTPS, or plain HTTP on the loopback interface only (an identity provider on the same machine).</summary>

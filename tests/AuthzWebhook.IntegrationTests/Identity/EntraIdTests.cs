@@ -65,9 +65,11 @@ public sealed class EntraIdTests(TestServers servers) : IntegrationTest(servers)
         Assert.True(created.Status == HttpStatusCode.Created, created.ToString());
         Assert.Equal("oidc:alice@contoso.com", created.Body.GetProperty("requester").GetString());
 
-        // Microsoft.Identity.Web's Entra validators are the ones in force, fed by the tenant's v2.0 discovery document.
+        // Microsoft.Identity.Web's Entra validators are the ones in force, fed by the tenant's v2.0 discovery document,
+        // and then only the configured issuer passes.
         var bearer = server.Service<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
-        Assert.IsType<AadIssuerValidator>(bearer.TokenValidationParameters.IssuerValidator?.Target);
+        var exact = Assert.IsType<AuthzWebhook.Identity.ExactIssuerValidator>(bearer.TokenValidationParameters.IssuerValidator?.Target);
+        Assert.IsType<AadIssuerValidator>(exact.Inner?.Target);
         Assert.Equal(entra.IssuerOf(entra.TenantId), bearer.Authority);
         Assert.Contains($"/{entra.TenantId}/v2.0/.well-known/openid-configuration", entra.RequestedPaths);
         Assert.Contains($"/{entra.TenantId}/discovery/v2.0/keys", entra.RequestedPaths);

@@ -67,6 +67,9 @@ public sealed class FakeEntraId : IDisposable
 
         Serve($"/{TenantId}/v2.0/.well-known/openid-configuration", Discovery(host, TenantId, IssuerOf(TenantId), $"{host}/{TenantId}/discovery/v2.0/keys", "/oauth2/v2.0"));
         Serve($"/{TenantId}/discovery/v2.0/keys", jwks);
+        // The v1.0 endpoint Entra also serves for every tenant: Microsoft.Identity.Web reads it to check v1.0 tokens.
+        Serve($"/{TenantId}/.well-known/openid-configuration", Discovery(host, TenantId, V1IssuerOf(TenantId), $"{host}/{TenantId}/discovery/keys", "/oauth2"));
+        Serve($"/{TenantId}/discovery/keys", jwks);
     }
 
     /// <summary>The cloud instance, as in <c>AuthzWebhook:Oidc:Instance</c> (with its trailing slash).</summary>
@@ -93,6 +96,8 @@ public sealed class FakeEntraId : IDisposable
         ["AuthzWebhook:Oidc:Authority"] = string.Empty,
         ["AuthzWebhook:Oidc:MetadataAddress"] = string.Empty,
         ["AuthzWebhook:Oidc:Audience"] = string.Empty,
+        // What the API server's --oidc-issuer-url would be: v2.0 tokens.
+        ["AuthzWebhook:Identity:IssuerUrl"] = IssuerOf(TenantId),
     };
 
     /// <summary>
@@ -109,10 +114,15 @@ public sealed class FakeEntraId : IDisposable
     /// <summary>The v2.0 issuer of <paramref name="tenantId"/> on this instance.</summary>
     public string IssuerOf(string tenantId) => $"{Instance.TrimEnd('/')}/{tenantId}/v2.0";
 
+    /// <summary>The v1.0 issuer of <paramref name="tenantId"/>: Entra's is on sts.windows.net whatever the instance.</summary>
+    public static string V1IssuerOf(string tenantId) => $"https://sts.windows.net/{tenantId}/";
+
     /// <summary>
     /// A v2.0 access token as Entra issues it for this API to <paramref name="email"/> in <paramref name="groups"/>
     /// (object ids), from this tenant unless <paramref name="tenantId"/> names another (issuer and tid both), signed with
     /// Entra's key unless <paramref name="key"/> is given; <paramref name="extraClaims"/> add to or replace the claims.
+    /// <paramref name="v1"/> makes it a v1.0 token of the same account (sts.windows.net issuer, ver 1.0), as Entra issues
+    /// when the app registration's accessTokenAcceptedVersion is 1 or unset.
     /// </summary>
     public string AccessToken(
         string email,
@@ -122,14 +132,15 @@ public sealed class FakeEntraId : IDisposable
         DateTime? notBefore = null,
         DateTime? expires = null,
         IDictionary<string, object>? extraClaims = null,
-        SecurityKey? key = null)
+        SecurityKey? key = null,
+        bool v1 = false)
     {
         var now = DateTime.UtcNow;
         var tid = tenantId ?? TenantId;
         var claims = new Dictionary<string, object>
         {
             ["tid"] = tid,
-            ["ver"] = "2.0",
+            ["ver"] = v1 ? "1.0" : "2.0",
             ["oid"] = Guid.NewGuid().ToString(),
             ["sub"] = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32)),
             ["azp"] = Guid.NewGuid().ToString(),
@@ -150,8 +161,9 @@ public sealed class FakeEntraId : IDisposable
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = "JWT",
-            Issuer = IssuerOf(tid),
-            Audience = audience ?? ClientId,
+            Issuer = v1 ? V1IssuerOf(tid) : IssuerOf(tid),
+            // v1.0 tokens are issued for the app id URI, v2.0 tokens for the client id.
+            Audience = audience ?? (v1 ? $"api://{ClientId}" : ClientId),
             IssuedAt = (notBefore ?? now.AddMinutes(-5)).AddSeconds(-1),
             NotBefore = notBefore ?? now.AddMinutes(-5),
             Expires = expires ?? now.AddMinutes(60),

@@ -111,4 +111,16 @@ public sealed class ChartSecurityTests
             Assert.Equal("management", Chart.Text(container, "readinessProbe", "httpGet", "port"));
         }
     }
+
+    [Fact]
+    public void Entra_id_without_an_issuer_url_is_refused_and_with_one_only_that_issuer_is_configured()
+    {
+        var error = Assert.Throws<ChartRenderException>(() => Chart.TemplateWith("ci/entra-values.yaml", "identity: {issuerUrl: \"\"}"));
+        var deployment = Chart.Single(Chart.Render("ci/entra-values.yaml"), "Deployment");
+        var env = Items(deployment, "spec", "template", "spec", "containers").SelectMany(c => Items(c, "env"))
+            .ToDictionary(e => Chart.Text(e, "name")!, e => Chart.Text(e, "value"));
+
+        Assert.Contains("identity.issuerUrl is required with oidc.instance", error.Message, StringComparison.Ordinal);
+        Assert.Equal("https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0", env["AuthzWebhook__Identity__IssuerUrl"]);
+    }
 }

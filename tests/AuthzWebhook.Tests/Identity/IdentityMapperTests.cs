@@ -218,6 +218,73 @@ public sealed class IdentityMapperTests
         Assert.Equal(expected, caller.HasMfa);
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void Without_a_prefix_a_claim_other_than_email_gets_the_configured_issuer_and_a_hash_as_the_api_server_gives(string? prefix)
+    {
+        var issuer = new AcceptedIssuer(isEntraId: true, url: "https://login.microsoftonline.com/tenant-1/v2.0");
+        var payload = JsonSerializer.Serialize(new { sub = "abc", tid = "tenant-1", oid = "object-1", iss = "https://sts.windows.net/tenant-1/" });
+
+        var caller = MapJson(payload, Options(o => { o.UsernameClaim = "sub"; o.UsernamePrefix = prefix; }), issuer);
+
+        Assert.Equal("https://login.microsoftonline.com/tenant-1/v2.0#abc", caller.Username);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    public void Without_a_prefix_or_configured_issuer_the_validated_token_issuer_is_the_prefix(string? prefix)
+    {
+        var caller = Map(new { sub = "abc", iss = "https://dex.example.com" }, Options(o => { o.UsernameClaim = "sub"; o.UsernamePrefix = prefix; }));
+
+        Assert.Equal("https://dex.example.com#abc", caller.Username);
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("-")]
+    public void Email_usernames_get_no_prefix_by_default_or_with_a_dash(string? prefix)
+    {
+        Assert.Equal("alice@example.com", Map(new { email = "alice@example.com" }, Options(o => o.UsernamePrefix = prefix)).Username);
+    }
+
+    [Fact]
+    public void On_entra_id_a_person_is_their_tenant_and_object_id_whatever_the_token_version_or_username()
+    {
+        var issuer = new AcceptedIssuer(isEntraId: true, url: "https://login.microsoftonline.com/T1/v2.0");
+        var v2 = MapJson(JsonSerializer.Serialize(new { email = "bob@contoso.com", tid = "T1", oid = "O1", sub = "pairwise-a", iss = "https://login.microsoftonline.com/T1/v2.0" }), Options(), issuer);
+        var v1 = MapJson(JsonSerializer.Serialize(new { email = "robert@contoso.com", tid = "t1", oid = "o1", sub = "pairwise-b", iss = "https://sts.windows.net/T1/" }), Options(), issuer);
+        var other = MapJson(JsonSerializer.Serialize(new { email = "bob@contoso.com", tid = "T1", oid = "O2", sub = "pairwise-a" }), Options(), issuer);
+
+        Assert.Equal("entra:t1/o1", v2.Subject);
+        Assert.True(v1.IsSamePerson(v2.Username, v2.Subject));
+        Assert.Equal("entra:t1/o2", other.Subject);
+    }
+
+    [Theory]
+    [InlineData("tid")]
+    [InlineData("oid")]
+    public void An_entra_token_without_tenant_or_object_id_is_refused(string missing)
+    {
+        var claims = new Dictionary<string, object?> { ["email"] = "bob@contoso.com", ["tid"] = "T1", ["oid"] = "O1", [missing] = null };
+
+        var problem = Refuse(claims, issuer: new AcceptedIssuer(isEntraId: true, url: "https://login.microsoftonline.com/T1/v2.0"));
+
+        Assert.Contains("'tid' and 'oid'", problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Elsewhere_a_person_is_the_issuer_and_sub_and_a_token_without_sub_is_refused()
+    {
+        var caller = Map(new { email = "alice@example.com", sub = "s-1", iss = "https://dex.example.com" });
+        var problem = Refuse(new Dictionary<string, object?> { ["email"] = "alice@example.com", ["sub"] = null });
+
+        Assert.Equal("https://dex.example.com#s-1", caller.Subject);
+        Assert.Contains("'sub'", problem, StringComparison.Ordinal);
+    }
+
     private static IdentityOptions Options(Action<IdentityOptions>? configure = null)
     {
         var options = new IdentityOptions
@@ -234,27 +301,47 @@ public sealed class IdentityMapperTests
 
     private static CallerIdentity Map(object payload, IdentityOptions? options = null) => MapJson(JsonSerializer.Serialize(payload), options ?? Options());
 
-    private static CallerIdentity MapJson(string payload, IdentityOptions options)
+    private static CallerIdentity MapJson(string payload, IdentityOptions options, AcceptedIssuer? issuer = null)
     {
-        var mapped = new IdentityMapper(Microsoft.Extensions.Options.Options.Create(options)).TryMap(Principal(payload), out var caller, out var problem);
+        var mapped = Mapper(options, issuer).TryMap(Principal(payload), out var caller, out var problem);
 
         Assert.True(mapped, problem);
         Assert.Null(problem);
         return caller!;
     }
 
-    private static string Refuse(object payload, IdentityOptions? options = null)
+    private static string Refuse(object payload, IdentityOptions? options = null, AcceptedIssuer? issuer = null)
     {
-        var mapped = new IdentityMapper(Microsoft.Extensions.Options.Options.Create(options ?? Options())).TryMap(Principal(JsonSerializer.Serialize(payload)), out var caller, out var problem);
+        var mapped = Mapper(options ?? Options(), issuer).TryMap(Principal(JsonSerializer.Serialize(payload)), out var caller, out var problem);
 
         Assert.False(mapped);
         Assert.Null(caller);
         return problem!;
     }
 
-    /// <summary>The claims the bearer handler would give for a token with this payload (claim names kept as in the token).</summary>
+    private static IdentityMapper Mapper(IdentityOptions options, AcceptedIssuer? issuer) =>
+        new(Microsoft.Extensions.Options.Options.Create(options), issuer ?? new AcceptedIssuer(isEntraId: false, url: null));
+
+    /// <summary>
+    /// The claims the bearer handler would give for a token with this payload (claim names kept as in the token), with
+    /// the <c>iss</c> and <c>sub</c> every OpenID Connect token has unless the payload sets or nulls them.
+    /// </summary>
     private static ClaimsPrincipal Principal(string payload)
     {
+        var claims = System.Text.Json.Nodes.JsonNode.Parse(payload)!.AsObject();
+        foreach (var (name, value) in new[] { ("iss", "https://issuer.example"), ("sub", "subject-1") })
+        {
+            if (!claims.ContainsKey(name))
+            {
+                claims[name] = value;
+            }
+            else if (claims[name] is null)
+            {
+                claims.Remove(name);
+            }
+        }
+
+        payload = claims.ToJsonString();
         var token = new JsonWebToken(Base64UrlEncoder.Encode("""{"alg":"RS256","typ":"JWT"}""") + "." + Base64UrlEncoder.Encode(payload) + ".");
         return new ClaimsPrincipal(new ClaimsIdentity(token.Claims, "Bearer"));
     }

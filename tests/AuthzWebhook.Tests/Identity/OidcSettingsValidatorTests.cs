@@ -9,9 +9,58 @@ public sealed class OidcSettingsValidatorTests
     [Fact]
     public void Entra_id_needs_instance_tenant_and_client_id()
     {
-        var result = Validate(new OidcSettings { Instance = "https://login.microsoftonline.com/", TenantId = "contoso.onmicrosoft.com", ClientId = "api-client-id" });
+        var result = Validate(new OidcSettings { Instance = "https://login.microsoftonline.com/", TenantId = "contoso.onmicrosoft.com", ClientId = "api-client-id" }, V2Issuer);
 
         Assert.True(result.Succeeded, result.FailureMessage);
+    }
+
+    [Fact]
+    public void Entra_id_without_an_issuer_url_is_refused_naming_both_token_versions()
+    {
+        var result = Validate(Entra());
+
+        Assert.True(result.Failed);
+        Assert.Contains("AuthzWebhook:Identity:IssuerUrl is required with Entra ID", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("/v2.0", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("https://sts.windows.net/<tenant-id>/", result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(V2Issuer)]
+    [InlineData("https://sts.windows.net/" + Tenant + "/")]
+    public void Entra_id_accepts_either_token_versions_issuer(string issuerUrl)
+    {
+        Assert.True(Validate(Entra(), issuerUrl).Succeeded, Validate(Entra(), issuerUrl).FailureMessage);
+    }
+
+    [Theory]
+    [InlineData("https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0", "does not name the tenant")]
+    [InlineData("http://login.microsoftonline.com/" + Tenant + "/v2.0", "https URL")]
+    [InlineData("login.microsoftonline.com", "https URL")]
+    public void An_issuer_url_that_cannot_be_the_tenants_is_refused(string issuerUrl, string expected)
+    {
+        var result = Validate(Entra(), issuerUrl);
+
+        Assert.True(result.Failed);
+        Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_generic_issuer_needs_no_issuer_url_but_a_given_one_must_be_https()
+    {
+        Assert.True(Validate(Generic()).Succeeded);
+        Assert.Contains("https URL", Validate(Generic(), "http://dex.example.com/dex").FailureMessage, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_issuer_url_other_than_the_development_issuers_is_refused_while_it_is_enabled()
+    {
+        var development = new DevelopmentIssuerOptions { Enabled = true };
+        var validator = new OidcSettingsValidator(Options.Create(development), Options.Create(new IdentityOptions { IssuerUrl = "https://dex.example.com" }));
+        var matching = new OidcSettingsValidator(Options.Create(development), Options.Create(new IdentityOptions { IssuerUrl = development.Issuer }));
+
+        Assert.Contains("development issuer is enabled", validator.Validate(null, new OidcSettings()).FailureMessage, StringComparison.Ordinal);
+        Assert.True(matching.Validate(null, new OidcSettings()).Succeeded);
     }
 
     [Fact]
@@ -102,7 +151,7 @@ public sealed class OidcSettingsValidatorTests
     [Fact]
     public void With_the_development_issuer_no_provider_settings_are_needed()
     {
-        var validator = new OidcSettingsValidator(Options.Create(new DevelopmentIssuerOptions { Enabled = true }));
+        var validator = new OidcSettingsValidator(Options.Create(new DevelopmentIssuerOptions { Enabled = true }), Options.Create(new IdentityOptions()));
 
         Assert.True(validator.Validate(null, new OidcSettings()).Succeeded);
     }
@@ -115,6 +164,11 @@ public sealed class OidcSettingsValidatorTests
         Audience = "authz-webhook-api",
     };
 
-    private static ValidateOptionsResult Validate(OidcSettings settings) =>
-        new OidcSettingsValidator(Options.Create(new DevelopmentIssuerOptions())).Validate(null, settings);
+    private const string Tenant = "0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0";
+    private const string V2Issuer = "https://login.microsoftonline.com/" + Tenant + "/v2.0";
+
+    private static OidcSettings Entra() => new() { Instance = "https://login.microsoftonline.com/", TenantId = Tenant, ClientId = "api-client-id" };
+
+    private static ValidateOptionsResult Validate(OidcSettings settings, string? issuerUrl = null) =>
+        new OidcSettingsValidator(Options.Create(new DevelopmentIssuerOptions()), Options.Create(new IdentityOptions { IssuerUrl = issuerUrl })).Validate(null, settings);
 }
