@@ -5,7 +5,8 @@ namespace AuthzWebhook.Windows;
 /// <summary>
 /// This replica's in-memory view of elevation windows, looked up by user and by group on every decision.
 /// Reads are lock-free; writes (rare) take a lock and replace the small per-subject arrays they touch.
-/// Revoked windows stay as tombstones until they expire, so that a late, older message cannot bring them back.
+/// Revoked windows stay as tombstones until they expire, so that a late, older message cannot bring them back; a
+/// revocation is final (Postgres never clears one), so it wins over an unrevoked copy whatever their versions say.
 /// </summary>
 internal sealed class ActiveWindowIndex
 {
@@ -29,6 +30,29 @@ internal sealed class ActiveWindowIndex
         {
             _capturedDuringReload?.Add(window);
             return _state.Apply(window);
+        }
+    }
+
+    /// <summary>
+    /// Applies a change read from Redis, unverified, when it can only take access away from what this replica holds
+    /// (<see cref="WindowNarrowing.OnlyNarrows"/>), checked under the write lock so that nothing applied meanwhile is
+    /// judged against a stale copy. A narrowed window keeps the version this replica holds: whoever writes to Redis
+    /// chooses a message's version, and adopting it would let them outrank every later change, the revocation
+    /// included. Postgres' own version arrives when the change is confirmed. Returns false for anything else.
+    /// </summary>
+    public bool ApplyNarrowing(ElevationWindow change)
+    {
+        lock (_writeLock)
+        {
+            var known = _state.ById.TryGetValue(change.Id, out var existing) ? existing : null;
+            if (!WindowNarrowing.OnlyNarrows(change, known))
+            {
+                return false;
+            }
+
+            var narrowed = change.RevokedAt is null && known is not null ? change with { Version = known.Version } : change;
+            _capturedDuringReload?.Add(narrowed);
+            return _state.Replace(narrowed);
         }
     }
 
@@ -138,7 +162,9 @@ internal sealed class ActiveWindowIndex
         {
             if (ById.TryGetValue(window.Id, out var existing))
             {
-                if (existing.Version >= window.Version)
+                var revokes = existing.RevokedAt is null && window.RevokedAt is not null;
+                var revives = existing.RevokedAt is not null && window.RevokedAt is null;
+                if (revives || (!revokes && existing.Version >= window.Version))
                 {
                     return false;
                 }
@@ -146,6 +172,23 @@ internal sealed class ActiveWindowIndex
                 RemoveFromSubject(existing);
             }
 
+            return Add(window);
+        }
+
+        /// <summary>Puts a narrowed copy of a window in place of the one it was judged against, which has the same version.</summary>
+        public bool Replace(ElevationWindow window)
+        {
+            if (window.RevokedAt is not null || !ById.TryGetValue(window.Id, out var existing))
+            {
+                return Apply(window);
+            }
+
+            RemoveFromSubject(existing);
+            return Add(window);
+        }
+
+        private bool Add(ElevationWindow window)
+        {
             ById[window.Id] = window;
             if (window.RevokedAt is null)
             {

@@ -183,10 +183,7 @@ internal sealed class WindowSynchronizer(
             var windows = await redisCache.LoadUnexpiredAsync(cancellationToken).ConfigureAwait(false);
             foreach (var window in windows)
             {
-                if (WindowNarrowing.OnlyNarrows(window, index.Find(window.Id)))
-                {
-                    index.Apply(window);
-                }
+                index.ApplyNarrowing(window);
             }
 
             index.Prune(timeProvider.GetUtcNow());
@@ -226,14 +223,15 @@ internal sealed class WindowSynchronizer(
         switch (message)
         {
             case { Kind: FeedMessage.WindowKind, Window: { } payload } when payload.ToWindow() is { } window:
-                if (WindowNarrowing.OnlyNarrows(window, index.Find(window.Id)))
+                var narrowed = index.ApplyNarrowing(window);
+                if (narrowed)
                 {
-                    if (index.Apply(window))
-                    {
-                        RecordLag(message.SentAt, "feed");
-                    }
+                    RecordLag(message.SentAt, "feed");
                 }
-                else if (!_toConfirm.Writer.TryWrite((window.Id, message.SentAt)))
+
+                // What could grant is taken from Postgres; so is the version of a narrowing, which the index did not
+                // take from the message. A revocation is final and needs nothing more.
+                if ((!narrowed || window.RevokedAt is null) && !_toConfirm.Writer.TryWrite((window.Id, message.SentAt)))
                 {
                     TriggerReload();
                 }
