@@ -6,7 +6,12 @@ namespace AuthzWebhook.Notifications;
 
 /// <summary>
 /// A message for a Teams Workflows (Power Automate) webhook: one Adaptive Card 1.4 with the sentence as its title,
-/// the elevation as facts, and a button to it when a link is configured.
+/// our status, the elevation's details, and a button to it when a link is configured.
+/// <para>
+/// TextBlocks and facts render Markdown, and the schema has no way to turn that off, so user text goes only into
+/// TextRuns (in RichTextBlocks), which render none: a reason cannot bold a fake status or disguise a link. Our
+/// status (event, state, approvals, expiry, id) has a container of its own, and the only link is our button.
+/// </para>
 /// </summary>
 internal static class TeamsFormatter
 {
@@ -15,8 +20,7 @@ internal static class TeamsFormatter
 
     public static byte[] Format(NotificationEvent notification, string? link)
     {
-        var e = notification.Elevation;
-        var buffer = new ArrayBufferWriter<byte>(2048);
+        var buffer = new ArrayBufferWriter<byte>(4096);
         using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             json.WriteStartObject();
@@ -30,34 +34,9 @@ internal static class TeamsFormatter
             json.WriteString("type", "AdaptiveCard");
             json.WriteString("version", "1.4");
             json.WriteStartArray("body");
-
-            json.WriteStartObject();
-            json.WriteString("type", "TextBlock");
-            json.WriteString("text", NotificationText.Plain(notification));
-            json.WriteBoolean("wrap", true);
-            json.WriteString("weight", "Bolder");
-            json.WriteString("size", "Medium");
-            json.WriteEndObject();
-
-            json.WriteStartObject();
-            json.WriteString("type", "FactSet");
-            json.WriteStartArray("facts");
-            Fact(json, "Event", notification.Event);
-            Fact(json, "By", notification.Actor);
-            Fact(json, "Requester", e.Requester);
-            Fact(json, "Template", e.Template);
-            Fact(json, "Namespaces", e.Namespaces.Length == 0 ? "cluster-wide" : string.Join(", ", e.Namespaces));
-            Fact(json, "Duration", e.Duration);
-            Fact(json, "Ticket", e.Ticket);
-            Fact(json, "Reason", e.Reason);
-            Fact(json, "Comment", notification.Comment);
-            Fact(json, "State", e.State);
-            Fact(json, "Approvals", e.RequiredApprovals == 0 ? null : $"{e.Approvals} of {e.RequiredApprovals}");
-            Fact(json, "Expires", e.ExpiresAt is { } expires ? NotificationText.Time(expires) : null);
-            Fact(json, "Elevation", e.Id.ToString("D"));
-            json.WriteEndArray();
-            json.WriteEndObject();
-
+            Title(json, notification);
+            Status(json, notification);
+            Details(json, notification);
             json.WriteEndArray();
             if (link is not null)
             {
@@ -79,17 +58,130 @@ internal static class TeamsFormatter
         return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>Writes a fact unless its value is missing: an empty row says nothing.</summary>
-    private static void Fact(Utf8JsonWriter json, string title, string? value)
+    /// <summary>The sentence, our wording in bold and user text in normal weight, so a forged phrase looks different too.</summary>
+    private static void Title(Utf8JsonWriter json, NotificationEvent notification)
     {
-        if (string.IsNullOrEmpty(value))
+        json.WriteStartObject();
+        json.WriteString("type", "RichTextBlock");
+        json.WriteString("id", "title");
+        json.WriteStartArray("inlines");
+        foreach (var part in NotificationText.Parts(notification))
+        {
+            var text = UserText.Screen(part);
+            if (text.Length == 0)
+            {
+                continue;
+            }
+
+            json.WriteStartObject();
+            json.WriteString("type", "TextRun");
+            json.WriteString("text", text);
+            json.WriteString("size", "Medium");
+            if (!part.IsUserText)
+            {
+                json.WriteString("weight", "Bolder");
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    private static void Status(Utf8JsonWriter json, NotificationEvent notification)
+    {
+        var e = notification.Elevation;
+        StartContainer(json, "status", separator: false);
+        Row(json, "Event", notification.Event, UserText.MaxName);
+        Row(json, "State", e.State, UserText.MaxName);
+        Row(json, "Approvals", e.RequiredApprovals == 0 ? null : $"{e.Approvals} of {e.RequiredApprovals}", UserText.MaxName);
+        Row(json, "Expires", e.ExpiresAt is { } expires ? NotificationText.Time(expires) : null, UserText.MaxName);
+        Row(json, "Elevation", e.Id.ToString("D"), UserText.MaxName);
+        EndContainer(json);
+    }
+
+    private static void Details(Utf8JsonWriter json, NotificationEvent notification)
+    {
+        var e = notification.Elevation;
+        StartContainer(json, "details", separator: true);
+        Row(json, "By", notification.Actor, UserText.MaxName);
+        Row(json, "Requester", e.Requester, UserText.MaxName);
+        Row(json, "Template", e.Template, UserText.MaxName);
+        Row(json, "Namespaces", e.Namespaces.Length == 0 ? "cluster-wide" : string.Join(", ", e.Namespaces.Select(n => UserText.Screen(n, UserText.MaxName))), int.MaxValue);
+        Row(json, "Duration", e.Duration, UserText.MaxName);
+        Row(json, "Ticket", e.Ticket, UserText.MaxFreeText);
+        Row(json, "Reason", e.Reason, UserText.MaxFreeText);
+        Row(json, "Comment", notification.Comment, UserText.MaxFreeText);
+        EndContainer(json);
+    }
+
+    private static void StartContainer(Utf8JsonWriter json, string id, bool separator)
+    {
+        json.WriteStartObject();
+        json.WriteString("type", "Container");
+        json.WriteString("id", id);
+        if (separator)
+        {
+            json.WriteBoolean("separator", true);
+        }
+
+        json.WriteStartArray("items");
+    }
+
+    private static void EndContainer(Utf8JsonWriter json)
+    {
+        json.WriteEndArray();
+        json.WriteEndObject();
+    }
+
+    /// <summary>
+    /// A fact as a label column (ours) and a value column holding one TextRun, since a FactSet would render the value
+    /// as Markdown. A missing value leaves out its row: an empty row says nothing.
+    /// </summary>
+    private static void Row(Utf8JsonWriter json, string title, string? value, int maxLength)
+    {
+        var text = value is null ? string.Empty : UserText.Screen(value, maxLength);
+        if (text.Length == 0)
         {
             return;
         }
 
         json.WriteStartObject();
-        json.WriteString("title", title);
-        json.WriteString("value", value);
+        json.WriteString("type", "ColumnSet");
+        json.WriteString("spacing", "Small");
+        json.WriteStartArray("columns");
+
+        json.WriteStartObject();
+        json.WriteString("type", "Column");
+        json.WriteString("width", "100px");
+        json.WriteStartArray("items");
+        json.WriteStartObject();
+        json.WriteString("type", "TextBlock");
+        json.WriteString("text", title);
+        json.WriteString("weight", "Bolder");
+        json.WriteBoolean("wrap", true);
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        json.WriteStartObject();
+        json.WriteString("type", "Column");
+        json.WriteString("width", "stretch");
+        json.WriteStartArray("items");
+        json.WriteStartObject();
+        json.WriteString("type", "RichTextBlock");
+        json.WriteStartArray("inlines");
+        json.WriteStartObject();
+        json.WriteString("type", "TextRun");
+        json.WriteString("text", text);
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+        json.WriteEndArray();
+        json.WriteEndObject();
+
+        json.WriteEndArray();
         json.WriteEndObject();
     }
 }

@@ -4,7 +4,7 @@ using AuthzWebhook.Notifications;
 
 namespace AuthzWebhook.Tests.Notifications;
 
-/// <summary>Slack incoming-webhook bodies: a sentence that stands alone, the same with emphasis, and a context line.</summary>
+/// <summary>Slack incoming-webhook bodies: a sentence that stands alone, the same as a plain-text section, and a context line.</summary>
 public sealed class SlackFormatterTests
 {
     [Fact]
@@ -17,8 +17,9 @@ public sealed class SlackFormatterTests
                 """
                 {
                   "text": "pod-debug for alice in payments (INC-4711) approved by bob (1 of 2)",
+                  "mrkdwn": false,
                   "blocks": [
-                    { "type": "section", "text": { "type": "mrkdwn", "text": "*pod-debug* for *alice* in *payments* (INC-4711) approved by *bob* (1 of 2)" } },
+                    { "type": "section", "text": { "type": "plain_text", "text": "pod-debug for alice in payments (INC-4711) approved by bob (1 of 2)", "emoji": false } },
                     { "type": "context", "elements": [ { "type": "mrkdwn", "text": "approved · <https://authz.example.com/elevations/0193a4c2-7d1e-7000-8000-000000004711|elevation 0193a4c2-7d1e-7000-8000-000000004711> · 2026-11-27 14:05 UTC" } ] }
                   ]
                 }
@@ -55,7 +56,7 @@ public sealed class SlackFormatterTests
             "mallory&lt;@U123&gt; requested pod-debug in payments for PT30M (&lt;INC&gt;): &lt;!channel&gt; read &lt;https://evil.example|the runbook&gt; &amp; approve",
             body.RootElement.GetProperty("text").GetString());
         Assert.Equal(
-            "*mallory&lt;@U123&gt;* requested *pod-debug* in *payments* for PT30M (&lt;INC&gt;): &lt;!channel&gt; read &lt;https://evil.example|the runbook&gt; &amp; approve",
+            "mallory&lt;@U123&gt; requested pod-debug in payments for PT30M (&lt;INC&gt;): &lt;!channel&gt; read &lt;https://evil.example|the runbook&gt; &amp; approve",
             body.RootElement.GetProperty("blocks")[0].GetProperty("text").GetProperty("text").GetString());
     }
 
@@ -67,5 +68,16 @@ public sealed class SlackFormatterTests
     public void Escaping_covers_exactly_the_three_control_characters(string text, string escaped)
     {
         Assert.Equal(escaped, SlackFormatter.Escape(text));
+    }
+
+    [Theory]
+    [InlineData("abcdef", 6, "abcdef")]
+    [InlineData("abcdefg", 6, "abcde…")]
+    [InlineData("abc&amp;", 6, "abc…")]
+    [InlineData("ab&lt;cd", 6, "ab…")]
+    [InlineData("&lt;&gt;x", 6, "&lt;…")]
+    public void Shortening_escaped_text_never_cuts_an_entity(string escaped, int max, string shortened)
+    {
+        Assert.Equal(shortened, SlackFormatter.Shorten(escaped, max));
     }
 }
