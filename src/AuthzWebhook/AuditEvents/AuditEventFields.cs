@@ -44,7 +44,7 @@ internal static partial class AuditEventFields
         return new AuditEvent(
             SHA256.HashData(json),
             cut.Apply(Text(item, "auditID")) ?? string.Empty,
-            stage.Length > MaxStageLength ? cut.Mark(stage[..MaxStageLength]) : stage,
+            cut.Apply(stage, MaxStageLength)!,
             Time(Text(item, "stageTimestamp")) ?? Time(Text(item, "requestReceivedTimestamp")),
             cut.Apply(Text(user, "username")) ?? string.Empty,
             cut.Apply(Text(impersonated, "username")),
@@ -90,21 +90,17 @@ internal static partial class AuditEventFields
     {
         public bool Truncated { get; private set; }
 
-        public string? Apply(string? value)
+        public string? Apply(string? value) => Apply(value, maxLength);
+
+        public string? Apply(string? value, int max)
         {
-            if (value is null || value.Length <= maxLength)
+            if (value is null || value.Length <= max)
             {
                 return value;
             }
 
-            var length = char.IsHighSurrogate(value[maxLength - 1]) ? maxLength - 1 : maxLength;
-            return Mark(value[..length]);
-        }
-
-        public string Mark(string cut)
-        {
             Truncated = true;
-            return cut;
+            return value[..(char.IsHighSurrogate(value[max - 1]) ? max - 1 : max)];
         }
     }
 }

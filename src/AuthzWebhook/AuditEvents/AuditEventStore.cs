@@ -12,7 +12,38 @@ namespace AuthzWebhook.AuditEvents;
 /// </summary>
 internal sealed class AuditEventStore(NpgsqlDataSource dataSource)
 {
-    public async Task<int> StoreAsync(IReadOnlyList<(AuditEvent Event, Guid? Elevation)> batch, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a batch in one statement. If Postgres refuses it for good (a value it cannot take in one event), each
+    /// event is stored alone, so that only the refused ones are lost and the rest of the batch is kept.
+    /// </summary>
+    /// <returns>How many events were newly stored, and how many Postgres refused.</returns>
+    public async Task<(int Stored, int Refused)> StoreAsync(IReadOnlyList<(AuditEvent Event, Guid? Elevation)> batch, DateTimeOffset receivedAt, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return (await InsertAsync(batch, receivedAt, cancellationToken).ConfigureAwait(false), 0);
+        }
+        catch (Exception ex) when (DecisionStore.PostgresRefusal.IsForGood(ex))
+        {
+        }
+
+        var (stored, refused) = (0, 0);
+        foreach (var one in batch)
+        {
+            try
+            {
+                stored += await InsertAsync([one], receivedAt, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (DecisionStore.PostgresRefusal.IsForGood(ex))
+            {
+                refused++;
+            }
+        }
+
+        return (stored, refused);
+    }
+
+    private async Task<int> InsertAsync(IReadOnlyList<(AuditEvent Event, Guid? Elevation)> batch, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         if (batch.Count == 0)
         {

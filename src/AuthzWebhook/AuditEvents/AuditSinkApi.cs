@@ -70,12 +70,21 @@ internal static class AuditSinkApi
             }
         }
 
-        var stored = await store.StoreAsync(kept, now, context.RequestAborted).ConfigureAwait(false);
+        var (stored, refused) = await store.StoreAsync(kept, now, context.RequestAborted).ConfigureAwait(false);
         var answer = $"{events.Count + skipped.Count} events received, {kept.Count} concern elevations or decisions, {stored} newly stored";
-        Report(loggers.CreateLogger(typeof(AuditSinkApi)), metrics, options.Value, events.Count + skipped.Count, skipped, kept);
+        var logger = loggers.CreateLogger(typeof(AuditSinkApi));
+        Report(logger, metrics, options.Value, events.Count + skipped.Count, skipped, kept);
         if (skipped.Count > 0)
         {
             answer += $"; {skipped.Count} skipped (items[{skipped[0].Index}]: {skipped[0].Reason})";
+        }
+
+        if (refused > 0)
+        {
+            // Sent again, they would be refused again: answering 200 keeps the API server from retrying the batch.
+            metrics.RecordAuditEventsSkipped(refused);
+            Log.EventsRefused(logger, refused, kept.Count);
+            answer += $"; {refused} refused by the database";
         }
 
         await WebhookApi.PlainAsync(context, StatusCodes.Status200OK, answer).ConfigureAwait(false);

@@ -65,6 +65,14 @@ internal sealed class IdentityMapper(IOptions<IdentityOptions> options, Accepted
             .Distinct(StringComparer.Ordinal)
             .ToArray();
 
+        // Postgres text cannot hold U+0000, so a request, approval or notification naming it would fail whole; the
+        // webhook refuses such names in reviews too.
+        if (username.Contains('\0', StringComparison.Ordinal) || Array.Exists(groups, g => g.Contains('\0', StringComparison.Ordinal)))
+        {
+            problem = "The token's username or a group contains a NUL character (U+0000), which no Kubernetes name stored here may hold. Fix the claim at the identity provider.";
+            return false;
+        }
+
         var roles = CallerRoles.None;
         roles |= NameLists.ContainsAny(groups, o.AdminGroups) ? CallerRoles.Admin : CallerRoles.None;
         roles |= NameLists.ContainsAny(groups, o.AuditorGroups) ? CallerRoles.Auditor : CallerRoles.None;

@@ -159,6 +159,41 @@ public sealed class AuditSinkTests(TestServers servers) : IntegrationTest(server
         Assert.Contains("larger than 65536 bytes", huge.Text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_stage_cut_inside_a_surrogate_pair_is_stored_beside_the_others()
+    {
+        var server = await StartServerAsync();
+        var reason = $"decision {Guid.CreateVersion7()}: allowed";
+        var good = ApiServerAuditEvents.Event(Guid.NewGuid(), "ResponseComplete", "oidc:alice@example.com", Sre, "get", "pods", "payments", reason: reason);
+        // The stage column keeps 32 characters: the 32nd is the first half of an emoji.
+        var odd = ApiServerAuditEvents.Event(Guid.NewGuid(), new string('a', 31) + "\U0001F600", "oidc:alice@example.com", Sre, "get", "pods", "payments", reason: reason);
+
+        var posted = await PostAsync(server, ApiServerAuditEvents.List(good, odd));
+
+        Assert.True(posted.Status == HttpStatusCode.OK, posted.Text);
+        Assert.Equal(2L, await ScalarAsync("SELECT count(*) FROM audit_events"));
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM audit_events WHERE audit_id = '{odd["auditID"]}' AND stage = '{new string('a', 31)}' AND truncated"));
+    }
+
+    [Fact]
+    public async Task An_event_postgres_refuses_for_good_costs_only_itself()
+    {
+        var server = await StartServerAsync();
+        // A rule of this database stands in for any value Postgres cannot take (SQLSTATE class 23 here).
+        await ScalarAsync("ALTER TABLE audit_events ADD CONSTRAINT refuses_one CHECK (verb <> 'refused-verb') NOT VALID");
+        var reason = $"decision {Guid.CreateVersion7()}: allowed";
+        var good = ApiServerAuditEvents.Event(Guid.NewGuid(), "ResponseComplete", "oidc:alice@example.com", Sre, "get", "pods", "payments", reason: reason);
+        var other = ApiServerAuditEvents.Event(Guid.NewGuid(), "ResponseComplete", "oidc:alice@example.com", Sre, "list", "pods", "payments", reason: reason);
+        var refused = ApiServerAuditEvents.Event(Guid.NewGuid(), "ResponseComplete", "oidc:alice@example.com", Sre, "refused-verb", "pods", "payments", reason: reason);
+
+        var posted = await PostAsync(server, ApiServerAuditEvents.List(good, refused, other));
+
+        Assert.True(posted.Status == HttpStatusCode.OK, posted.Text);
+        Assert.Contains("2 newly stored; 1 refused by the database", posted.Text, StringComparison.Ordinal);
+        Assert.Equal(2L, await ScalarAsync("SELECT count(*) FROM audit_events"));
+        Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM audit_events WHERE audit_id = '{refused["auditID"]}'"));
+    }
+
     private static async Task<(HttpStatusCode Status, string Text)> PostAsync(WebhookServer server, string body)
     {
         using var response = await server.PostAuditAsync(body);

@@ -285,6 +285,13 @@ public sealed class IdentityMapperTests
         Assert.Contains("'sub'", problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_nul_character_in_the_username_or_a_group_is_refused()
+    {
+        Assert.Contains("NUL", Refuse(new { email = "alice\u0000@example.com" }), StringComparison.Ordinal);
+        Assert.Contains("NUL", Refuse(new { email = "alice@example.com", groups = new[] { "sre", "adm\u0000ins" } }), StringComparison.Ordinal);
+    }
+
     private static IdentityOptions Options(Action<IdentityOptions>? configure = null)
     {
         var options = new IdentityOptions
