@@ -92,26 +92,55 @@ internal sealed class AuditEventStore(NpgsqlDataSource dataSource)
             cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Audit events stored under an elevation (directly, or through a decision that cited it), oldest first.</summary>
-    public async Task<IReadOnlyList<JsonElement>> ForElevationAsync(Guid elevationId, int limit, CancellationToken cancellationToken)
+    /// <summary>
+    /// A page of the audit events stored under an elevation (directly, or through a decision that cited it), oldest
+    /// first: at most <paramref name="limit"/> events and <paramref name="maxBytes"/> bytes of stored JSON (but always
+    /// the first event, however large: one event is at most <c>AuditSink:MaxBodyBytes</c>). <c>Next</c> is where the
+    /// next page starts, null when none is left.
+    /// </summary>
+    public async Task<(IReadOnlyList<JsonElement> Events, AuditEventCursor? Next)> ForElevationAsync(Guid elevationId, AuditEventCursor? after, int limit, int maxBytes, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<string>(new CommandDefinition(
+        // The page is chosen on sizes alone (one row more than asked tells whether another page exists), and only the
+        // events that fit are fetched: with request and response bodies an event can be megabytes.
+        var rows = (await connection.QueryAsync<PageRow>(new CommandDefinition(
             """
-            SELECT a.event::text FROM audit_events a
-             WHERE a.elevation_id = @elevationId
-                OR a.decision_id IN (SELECT d.decision_id FROM decisions d WHERE d.elevation_id = @elevationId)
-             ORDER BY a.time, a.audit_id, a.stage
-             LIMIT @limit
+            WITH candidates AS (
+                SELECT a.time, a.event_key, octet_length(a.event::text) AS size FROM audit_events a
+                 WHERE (a.elevation_id = @elevationId
+                        OR a.decision_id IN (SELECT d.decision_id FROM decisions d WHERE d.elevation_id = @elevationId))
+                   AND (@afterTime::timestamptz IS NULL OR (a.time, a.event_key) > (@afterTime, @afterKey))
+                 ORDER BY a.time, a.event_key
+                 LIMIT @limit + 1),
+            sized AS (
+                SELECT time, event_key, count(*) OVER () AS fetched, row_number() OVER w AS n, sum(size) OVER w AS running
+                  FROM candidates WINDOW w AS (ORDER BY time, event_key ROWS UNBOUNDED PRECEDING))
+            SELECT s.time, s.event_key AS key, s.fetched, a.event::text AS event
+              FROM sized s JOIN audit_events a ON a.event_key = s.event_key
+             WHERE s.n <= @limit AND (s.n = 1 OR s.running <= @maxBytes)
+             ORDER BY s.time, s.event_key
             """,
-            new { elevationId, limit },
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return [.. rows.Select(Parse)];
+            new { elevationId, afterTime = after?.Time.UtcDateTime, afterKey = after?.Key ?? [], limit, maxBytes = (long)maxBytes },
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).AsList();
+        var events = rows.Select(r => Parse(r.Event)).ToArray();
+        var more = rows.Count > 0 && rows[0].Fetched > rows.Count;
+        return (events, more ? new AuditEventCursor(new DateTimeOffset(DateTime.SpecifyKind(rows[^1].Time, DateTimeKind.Utc)), rows[^1].Key) : null);
     }
 
     private static JsonElement Parse(string json)
     {
         using var document = JsonDocument.Parse(json);
         return document.RootElement.Clone();
+    }
+
+    private sealed class PageRow
+    {
+        public DateTime Time { get; init; }
+
+        public byte[] Key { get; init; } = [];
+
+        public long Fetched { get; init; }
+
+        public string Event { get; init; } = string.Empty;
     }
 }

@@ -6,7 +6,7 @@ internal static class DecisionStoreExtensions
 {
     /// <summary>
     /// Delivery of decision records to Postgres (spool, queue, writer, daily partitions) when <c>DecisionStore:Enabled</c>,
-    /// and the reader behind the decisions API.
+    /// and the readers behind the decisions API, with their bounds.
     /// </summary>
     public static IServiceCollection AddDecisionStore(this IServiceCollection services)
     {
@@ -21,7 +21,14 @@ internal static class DecisionStoreExtensions
         services.TryAddSingleton<DecisionStoreQueue>();
         services.TryAddSingleton<PostgresDecisionStore>();
         services.TryAddSingleton<DecisionDelivery>();
+        services.AddOptions<AuditReadOptions>().BindConfiguration(AuditReadOptions.Section)
+            .Validate(o => o.VerifyMaxPageSize is >= 1 and <= 1_000_000, $"{AuditReadOptions.Section}:VerifyMaxPageSize must be 1-1000000 (default 100000).")
+            .Validate(o => o.VerifyPageSize >= 1 && o.VerifyPageSize <= o.VerifyMaxPageSize, $"{AuditReadOptions.Section}:VerifyPageSize must be from 1 to VerifyMaxPageSize (default 10000).")
+            .Validate(o => o.VerifyMaxBytes is >= 1024 * 1024 and <= 1024L * 1024 * 1024, $"{AuditReadOptions.Section}:VerifyMaxBytes must be 1 MiB-1 GiB in bytes (default 67108864).")
+            .Validate(o => o.PageMaxBytes is >= 64 * 1024 and <= 64 * 1024 * 1024, $"{AuditReadOptions.Section}:PageMaxBytes must be 64 KiB-64 MiB in bytes (default 4194304).")
+            .ValidateOnStart();
         services.TryAddSingleton<DecisionReader>();
+        services.TryAddSingleton<StoredChainVerifier>();
         services.AddHostedService<DecisionPartitions>();
         services.AddHostedService<DecisionStoreWriter>();
         return services;

@@ -1,9 +1,8 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
-using AuthzWebhook.AuditEvents;
 using AuthzWebhook.Elevations;
 using AuthzWebhook.Identity;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace AuthzWebhook.DecisionStore;
 
@@ -11,28 +10,27 @@ namespace AuthzWebhook.DecisionStore;
 /// Decision records from Postgres for auditors and admins: filtered pages, the chain check over a time range, and one
 /// elevation's activity (which its requester may also see).
 /// </summary>
-internal static partial class DecisionsApi
+internal static class DecisionsApi
 {
     public const int DefaultPageSize = 100;
     public const int MaxPageSize = 500;
-    public const int MaxActivityDecisions = 1000;
-    private static readonly TimeSpan MaxVerifyRange = TimeSpan.FromDays(31);
 
     public static IEndpointRouteBuilder MapDecisionsApi(this IEndpointRouteBuilder app)
     {
         var api = ApiRoutes.Group(app, "Audit");
         api.MapGet("/decisions", List).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary("Decision records, newest first, paged (auditors and admins)");
-        api.MapGet("/decisions/verify", Verify).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary("Check the hash chains of the stored records in a time range (auditors and admins)");
-        api.MapGet("/elevations/{id:guid}/activity", Activity)
+        api.MapGet("/decisions/verify", VerifyEndpoint.HandleAsync).ProducesProblem(StatusCodes.Status403Forbidden).WithSummary("Check the hash chains of the stored records in a time range, a bounded page at a time (auditors and admins)");
+        api.MapGet("/elevations/{id:guid}/activity", ActivityEndpoint.HandleAsync)
             .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status404NotFound)
-            .WithSummary("An elevation with every decision that cited it (auditors, admins and its requester)");
+            .WithSummary("An elevation with pages of the decisions that cited it and of its audit events (auditors, admins and its requester)");
         return app;
     }
 
     private static async Task<Results<Ok<DecisionPage>, ProblemHttpResult>> List(
         CallerIdentity caller,
         DecisionReader reader,
+        IOptions<AuditReadOptions> options,
         string? elevation_id,
         string? user,
         string? decision,
@@ -73,74 +71,17 @@ internal static partial class DecisionsApi
             return ApiResults.Problem(ApiError.Invalid(errors));
         }
 
-        var rows = await reader.ListAsync(new DecisionQuery(elevation, user, decision, from, to, size + 1, after), cancellationToken).ConfigureAwait(false);
-        var page = rows.Take(size).ToArray();
-        var next = rows.Count > size ? new PageCursor(page[^1].Time, page[^1].Id).ToString() : null;
+        var (page, more) = await reader.ListAsync(new DecisionQuery(elevation, user, decision, from, to, size, after), options.Value.PageMaxBytes, cancellationToken).ConfigureAwait(false);
+        var next = more ? new PageCursor(page[^1].Time, page[^1].Id).ToString() : null;
         return TypedResults.Ok(new DecisionPage([.. page.Select(r => r.Record)], next));
     }
 
-    private static async Task<Results<Ok<ChainVerificationView>, ProblemHttpResult>> Verify(
-        CallerIdentity caller, DecisionReader reader, TimeProvider timeProvider, string? since, string? until, string? instance, CancellationToken cancellationToken)
-    {
-        if (Refuse(caller) is { } refused)
-        {
-            return refused;
-        }
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var to = Time(until, "until", errors) ?? timeProvider.GetUtcNow();
-        var from = Time(since, "since", errors) ?? to - TimeSpan.FromDays(1);
-        if (errors.Count == 0 && (to <= from || to - from > MaxVerifyRange))
-        {
-            errors["since"] = [$"since must be before until, at most {MaxVerifyRange.TotalDays} days apart; check longer periods piece by piece"];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiResults.Problem(ApiError.Invalid(errors));
-        }
-
-        var (report, ids) = await reader.VerifyAsync(from, to, instance, cancellationToken).ConfigureAwait(false);
-        Guid? IdAt(long line) => line >= 1 && line <= ids.Count ? ids[(int)line - 1] : null;
-        return TypedResults.Ok(new ChainVerificationView(
-            from,
-            to,
-            report.Records,
-            report.IsIntact,
-            [.. report.Notes.Select(n => LinePrefix().Replace(n, m => $"record {IdAt(long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))}:"))],
-            [.. report.Problems.Select(p => new ChainProblemView(IdAt(p.Line), p.Instance, p.Kind.ToString().ToLowerInvariant(), p.Message))]));
-    }
-
-    private static async Task<Results<Ok<ActivityView>, ProblemHttpResult>> Activity(
-        Guid id, CallerIdentity caller, ElevationStore elevations, DecisionReader reader, AuditEventStore auditEvents, CancellationToken cancellationToken)
-    {
-        var details = await elevations.GetDetailsAsync(id, cancellationToken).ConfigureAwait(false);
-        if (details is not { } d)
-        {
-            return ApiResults.Problem(ApiError.NotFound(id));
-        }
-
-        if (!caller.IsAuditor && !caller.IsAdmin && !caller.IsSamePerson(d.Elevation.Requester, d.Elevation.RequesterSubject))
-        {
-            return ApiResults.Problem(ApiError.Forbidden("not-allowed-to-read-activity", "Not allowed to read this activity", "An elevation's activity is for auditors, admins and the elevation's requester."));
-        }
-
-        var rows = await reader.ListAsync(new DecisionQuery(id, null, null, null, null, MaxActivityDecisions + 1, null), cancellationToken).ConfigureAwait(false);
-        var events = await auditEvents.ForElevationAsync(id, MaxActivityDecisions + 1, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new ActivityView(
-            ElevationView.From(d.Elevation, d.Approvals, d.History),
-            [.. rows.Take(MaxActivityDecisions).Select(r => r.Record)],
-            rows.Count > MaxActivityDecisions,
-            [.. events.Take(MaxActivityDecisions)],
-            events.Count > MaxActivityDecisions));
-    }
-
-    private static ProblemHttpResult? Refuse(CallerIdentity caller) =>
+    internal static ProblemHttpResult? Refuse(CallerIdentity caller) =>
         caller.IsAuditor || caller.IsAdmin
             ? null
             : ApiResults.Problem(ApiError.Forbidden("auditors-only", "Auditors and admins only", "Decision records are for members of the auditor or admin groups (Identity:AuditorGroups, Identity:AdminGroups)."));
 
-    private static DateTimeOffset? Time(string? text, string field, Dictionary<string, string[]> errors)
+    internal static DateTimeOffset? Time(string? text, string field, Dictionary<string, string[]> errors)
     {
         if (text is null)
         {
@@ -157,7 +98,4 @@ internal static partial class DecisionsApi
         errors[field] = [message];
         return default;
     }
-
-    [GeneratedRegex("^line ([0-9]+):", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
-    private static partial Regex LinePrefix();
 }

@@ -30,8 +30,8 @@ public sealed partial class RefusedRecordsTests(TestServers servers) : Integrati
 
         await EventuallyAsync(async () => (await StoredAsync(after)).Count == 1, TimeSpan.FromSeconds(20), "the record after the long user name in Postgres");
         Assert.Equal([user], await StoredAsync(longUser));
-        var found = await server.Service<DecisionReader>().ListAsync(new DecisionQuery(null, user, null, null, null, 10, null), default);
-        Assert.Equal(longUser, Assert.Single(found).Id);
+        var found = await server.Service<DecisionReader>().ListAsync(new DecisionQuery(null, user, null, null, null, 10, null), 1024 * 1024, default);
+        Assert.Equal(longUser, Assert.Single(found.Rows).Id);
         Assert.Equal(0, await RejectedCountAsync());
         Assert.Matches("Index.*md5", await PlanAsync("SELECT time FROM decisions WHERE md5(user_name) = md5('oidc:alice@example.com') AND user_name = 'oidc:alice@example.com' ORDER BY time DESC LIMIT 10"));
     }

@@ -167,6 +167,44 @@ public sealed class DecisionChainTests
         Assert.Equal("{\"a\":\"éé \\\"q\\\" \\u0001\\n\",\"b\":[1,true,null]}", canonical);
     }
 
+    [Fact]
+    public void A_chain_checked_in_two_pieces_links_across_the_cut_and_catches_a_record_replaced_right_after_it()
+    {
+        var lines = Log("replica-a", 6);
+        var first = new IncrementalChainVerifier();
+        foreach (var line in lines.Take(3))
+        {
+            first.Check(line, 0);
+        }
+
+        var second = new IncrementalChainVerifier();
+        second.Continue(first.LastLink!.Value);
+        foreach (var line in lines.Skip(3))
+        {
+            second.Check(line, 0);
+        }
+
+        Assert.True(second.Problems.Count == 0 && second.Notes.Count == 0, string.Join('\n', second.Problems.Select(p => p.Message)));
+
+        var forged = new IncrementalChainVerifier();
+        forged.Continue(first.LastLink!.Value);
+        forged.Check(Log("replica-a", 4)[3], 1);
+        Assert.Contains(forged.Problems, p => p.Kind == ChainProblemKind.Reorder && p.Line == 1);
+    }
+
+    [Fact]
+    public void Problems_beyond_the_reported_number_are_counted()
+    {
+        var verifier = new IncrementalChainVerifier(maxReported: 2);
+        for (var i = 0; i < 5; i++)
+        {
+            verifier.Check("not json", i + 1);
+        }
+
+        Assert.Equal(2, verifier.Problems.Count);
+        Assert.Equal(5, verifier.ProblemCount);
+    }
+
     private static List<string> Log(string instance, int count)
     {
         var chainer = new DecisionChainer();
