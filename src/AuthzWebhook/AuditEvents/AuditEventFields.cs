@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace AuthzWebhook.AuditEvents;
 
@@ -58,7 +57,9 @@ internal static partial class AuditEventFields
             cut.Apply(Text(item, "requestURI")) ?? string.Empty,
             code,
             cut.Apply(Text(annotations, AuditEventListParser.DecisionAnnotation)),
-            DecisionIdIn(reason),
+            // Only where the webhook's own reason stands (the start of a line): an RBAC reason naming a role
+            // "decision <id>" must not link an unrelated event to that decision.
+            reason is null ? null : AuditLogReader.DecisionIdIn(reason),
             cut.Truncated,
             replaced,
             Encoding.UTF8.GetString(json));
@@ -67,23 +68,8 @@ internal static partial class AuditEventFields
     private static DateTimeOffset? Time(string? text) =>
         DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at) ? at.ToUniversalTime() : null;
 
-    private static Guid? DecisionIdIn(string? reason)
-    {
-        try
-        {
-            return reason is not null && DecisionIdPattern().Match(reason) is { Success: true } m && Guid.TryParse(m.Groups[1].Value, out var id) ? id : null;
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return null;
-        }
-    }
-
     private static string? Text(JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
-
-    [GeneratedRegex("decision ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 100)]
-    private static partial Regex DecisionIdPattern();
 
     /// <summary>Cuts strings to the longest kept, never between the two halves of a surrogate pair, and remembers whether it cut.</summary>
     private sealed class Cutter(int maxLength)

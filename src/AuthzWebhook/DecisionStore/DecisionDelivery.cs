@@ -22,25 +22,38 @@ internal sealed class DecisionDelivery(PostgresDecisionStore store, IOptions<Dec
         return (refused, keptIn);
     }
 
+    /// <summary>SQLSTATE data_exception: what a value that cannot even be sent (a time that does not parse) is recorded as.</summary>
+    private const string DataException = "22000";
+
     /// <summary>In batch order: the first half is stored (or split) before the second.</summary>
     private async Task StoreOrSplitAsync(IReadOnlyList<PendingDecision> records, List<RefusedDecision> refused, CancellationToken cancellationToken)
     {
+        (string SqlState, string Message) refusal;
         try
         {
             await store.WriteAsync(records, cancellationToken).ConfigureAwait(false);
+            return;
         }
         catch (Npgsql.PostgresException ex) when (PostgresRefusal.IsForGood(ex))
         {
-            if (records.Count == 1)
-            {
-                refused.Add(new RefusedDecision(records[0], ex.SqlState, ex.MessageText));
-                return;
-            }
-
-            var half = records.Count / 2;
-            await StoreOrSplitAsync([.. records.Take(half)], refused, cancellationToken).ConfigureAwait(false);
-            await StoreOrSplitAsync([.. records.Skip(half)], refused, cancellationToken).ConfigureAwait(false);
+            refusal = (ex.SqlState, ex.MessageText);
         }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
+        {
+            // A value the client cannot convert (a spool line damaged into other valid JSON) fails the same way every
+            // time: retried as if Postgres were down, it would hold back every later record for good.
+            refusal = (DataException, ex.Message);
+        }
+
+        if (records.Count == 1)
+        {
+            refused.Add(new RefusedDecision(records[0], refusal.SqlState, refusal.Message));
+            return;
+        }
+
+        var half = records.Count / 2;
+        await StoreOrSplitAsync([.. records.Take(half)], refused, cancellationToken).ConfigureAwait(false);
+        await StoreOrSplitAsync([.. records.Skip(half)], refused, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<string> SetAsideAsync(List<RefusedDecision> refused, CancellationToken cancellationToken)

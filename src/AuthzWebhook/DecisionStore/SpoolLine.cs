@@ -28,7 +28,11 @@ internal static class SpoolLine
         try
         {
             var record = JsonSerializer.Deserialize(json, AuthzJsonContext.Default.DecisionRecord);
-            return record is null ? null : new PendingDecision(run, record, json);
+
+            // JSON null passes for a required member; a record without these was never written by this service.
+            return record is { Chain: { Prev: not null, Hash: not null }, User.Name: not null, Instance: not null, Decision: not null, Time: not null }
+                ? new PendingDecision(run, record, json)
+                : null;
         }
         catch (JsonException)
         {

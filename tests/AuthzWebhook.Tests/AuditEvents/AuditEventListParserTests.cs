@@ -74,6 +74,21 @@ public sealed class AuditEventListParserTests
         Assert.Equal(200, Assert.Single(events).ResponseCode);
     }
 
+    [Theory]
+    [InlineData("decision {0}: allowed by elevation 01a2 (template pod-debug)", true)]
+    [InlineData("\ndecision {0}: no opinion; request pod-debug", true)]
+    [InlineData("RBAC: allowed by ClusterRoleBinding \"x\" of ClusterRole \"decision {0}\" to User \"alice\"", false)]
+    [InlineData("see decision {0}", false)]
+    public void A_decision_id_is_read_only_where_the_webhooks_reason_starts_a_line(string reason, bool linked)
+    {
+        var id = Guid.CreateVersion7();
+        var e = Event();
+        e["annotations"] = new JsonObject { [AuditEventListParser.ReasonAnnotation] = string.Format(System.Globalization.CultureInfo.InvariantCulture, reason, id) };
+
+        Assert.True(AuditEventListParser.TryParse(Encoding.UTF8.GetBytes(List(e)), Options, out var events, out var error), error);
+        Assert.Equal(linked ? id : null, Assert.Single(events).DecisionId);
+    }
+
     [Fact]
     public void An_event_without_a_user_as_for_a_bad_token_is_kept_with_an_empty_user()
     {
