@@ -10,7 +10,8 @@ internal sealed class PolicyProvider(
     IOptions<PolicyOptions> options,
     IHostEnvironment environment,
     TimeProvider timeProvider,
-    ILogger<PolicyProvider> logger) : BackgroundService
+    ILogger<PolicyProvider> logger,
+    ITemplateUse? templateUse = null) : BackgroundService
 {
     private volatile AccessPolicy _current = AccessPolicy.Empty;
     private volatile bool _loaded;
@@ -68,9 +69,10 @@ internal sealed class PolicyProvider(
             }
 
             var policy = PolicyLoader.Parse(text, FilePath);
+            var previous = _current;
             Install(policy);
             LastError = null;
-            Log.PolicyReloaded(logger, policy.Source, policy.Templates.Count, policy.Guardrails.Length, policy.ContentHash);
+            ReportReload(previous, policy);
             return true;
         }
         catch (PolicyValidationException ex)
@@ -89,6 +91,24 @@ internal sealed class PolicyProvider(
         }
 
         return false;
+    }
+
+    /// <summary>
+    /// Active windows take a template's rules as they are now, not as they were when approved: a reload that may widen
+    /// a template says so, with the windows it reaches at once, so that the change is noticed and can be undone.
+    /// </summary>
+    private void ReportReload(AccessPolicy previous, AccessPolicy policy)
+    {
+        var widened = TemplateWidening.WidenedTemplates(previous, policy);
+        if (widened.Count == 0)
+        {
+            Log.PolicyReloaded(logger, policy.Source, policy.Templates.Count, policy.Guardrails.Length, policy.ContentHash);
+            return;
+        }
+
+        var counts = widened.Select(t => (Template: t, Live: templateUse?.LiveWindows(t) ?? 0)).ToList();
+        var named = string.Join(", ", counts.Select(c => $"{c.Template} ({c.Live} active)"));
+        Log.PolicyWidened(logger, policy.Source, policy.ContentHash, named, counts.Sum(c => c.Live));
     }
 
     private void ReportFailure(string message)

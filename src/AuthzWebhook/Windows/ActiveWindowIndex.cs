@@ -8,7 +8,7 @@ namespace AuthzWebhook.Windows;
 /// Revoked windows stay as tombstones until they expire, so that a late, older message cannot bring them back; a
 /// revocation is final (Postgres never clears one), so it wins over an unrevoked copy whatever their versions say.
 /// </summary>
-internal sealed class ActiveWindowIndex
+internal sealed class ActiveWindowIndex : Policy.ITemplateUse
 {
     private readonly Lock _writeLock = new();
     private volatile IndexState _state = new();
@@ -22,6 +22,10 @@ internal sealed class ActiveWindowIndex
     public int Count => _state.LiveCount;
 
     public ElevationWindow? Find(Guid id) => _state.ById.TryGetValue(id, out var window) ? window : null;
+
+    /// <summary>Windows of <paramref name="template"/> that are not revoked (some may have expired since the last prune); counted on a policy reload only.</summary>
+    public int LiveWindows(string template) =>
+        _state.ById.Values.Count(w => w.RevokedAt is null && string.Equals(w.Template, template, StringComparison.Ordinal));
 
     /// <summary>Applies one change unless this replica already holds the same or a newer version of that window.</summary>
     public bool Apply(ElevationWindow window)

@@ -9,6 +9,7 @@ internal static class WindowExtensions
         services.AddOptions<WindowOptions>().BindConfiguration(WindowOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<WindowOptions>, WindowOptionsValidator>();
         services.AddSingleton<ActiveWindowIndex>();
+        services.AddSingleton<Policy.ITemplateUse>(sp => sp.GetRequiredService<ActiveWindowIndex>());
         services.AddSingleton<WindowFreshness>();
         services.AddSingleton<ReplicaHealth>();
         services.AddSingleton<WindowWriter>();

@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using AuthzWebhook.Observability;
 using AuthzWebhook.Windows;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
@@ -20,7 +19,7 @@ public sealed class ReplicaHealthTests : IDisposable
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly WindowFreshness _freshness;
     private readonly ReplicaHealth _health;
-    private readonly RecordingLogger _log = new();
+    private readonly RecordingLogger<ReplicaHealth> _log = new();
 
     public ReplicaHealthTests()
     {
@@ -118,18 +117,5 @@ public sealed class ReplicaHealthTests : IDisposable
         _freshness.Confirm(_time.GetUtcNow());
         _health.Evaluate();
         _log.Messages.Clear();
-    }
-
-    private sealed class RecordingLogger : ILogger<ReplicaHealth>
-    {
-        public List<string> Messages { get; } = [];
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Messages.Add(formatter(state, exception));
     }
 }
