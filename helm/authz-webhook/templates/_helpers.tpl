@@ -424,7 +424,8 @@ The container's environment: the chart's, then extraEnv. A variable extraEnv nam
 configuration keys: case-insensitively, ":" as "__") replaces the chart's rather than repeating it, because a
 duplicate name is ambiguous and server-side apply refuses it. The development token issuer stays off: extraEnv may
 neither set its keys nor select the Development environment (whose appsettings enable it), with or without the
-DOTNET_/ASPNETCORE_ prefix that the host also reads configuration from.
+DOTNET_/ASPNETCORE_ prefix that the host also reads configuration from, and an environment name must be a literal value
+(one taken from a Secret or ConfigMap could say Development unseen). The image cannot enable the issuer anyway.
 */}}
 {{- define "authz-webhook.containerEnv" -}}
 {{- $overridden := dict }}
@@ -434,6 +435,10 @@ DOTNET_/ASPNETCORE_ prefix that the host also reads configuration from.
 {{- if hasPrefix "authzwebhook__developmentissuer__" $setting }}
 {{- fail (printf "extraEnv[%d] %s: the chart never configures the development token issuer; %s"
       $i $e.name "set oidc for a real identity provider") }}
+{{- end }}
+{{- if and (eq $setting "environment") $e.valueFrom }}
+{{- fail (printf "extraEnv[%d] %s: the environment name must be a literal value, so that the chart can check it is not Development (which enables the development token issuer); %s"
+      $i $e.name "write it as value") }}
 {{- end }}
 {{- if and (eq $setting "environment") (eq (lower (trim (toString (default "" $e.value)))) "development") }}
 {{- fail (printf "extraEnv[%d] %s: the Development environment enables the development token issuer; %s"

@@ -13,6 +13,10 @@ internal sealed class DevelopmentIssuerOptionsValidator(IHostEnvironment environ
         }
 
         var failures = new List<string>();
+#if NO_DEVELOPMENT_ISSUER
+        failures.Add($"{DevelopmentIssuerOptions.Section}:Enabled=true is refused: this build (the container image) has no development token issuer. " +
+            "Configure AuthzWebhook:Oidc for a real identity provider.");
+#endif
         if (!environment.IsDevelopment())
         {
             failures.Add($"{DevelopmentIssuerOptions.Section}:Enabled=true is refused in the '{environment.EnvironmentName}' environment: " +

@@ -123,4 +123,25 @@ public sealed class ChartSecurityTests
         Assert.Contains("identity.issuerUrl is required with oidc.instance", error.Message, StringComparison.Ordinal);
         Assert.Equal("https://login.microsoftonline.com/00000000-0000-0000-0000-000000000001/v2.0", env["AuthzWebhook__Identity__IssuerUrl"]);
     }
+
+    [Theory]
+    [InlineData("extraEnv: [{name: ASPNETCORE_ENVIRONMENT, value: Development}]", "the Development environment enables the development token issuer")]
+    [InlineData("extraEnv: [{name: DOTNET_ENVIRONMENT, valueFrom: {configMapKeyRef: {name: env, key: name}}}]", "must be a literal value")]
+    [InlineData("extraEnv: [{name: AuthzWebhook__DevelopmentIssuer__Enabled, valueFrom: {secretKeyRef: {name: s, key: k}}}]", "never configures the development token issuer")]
+    [InlineData("extraEnv: [{name: \"AuthzWebhook:DevelopmentIssuer:Enabled\", value: \"true\"}]", "never configures the development token issuer")]
+    public void Extra_environment_cannot_enable_the_development_issuer_by_value_or_by_reference(string values, string message)
+    {
+        var error = Assert.Throws<ChartRenderException>(() => Chart.TemplateWith("", values));
+
+        Assert.Contains(message, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Other_extra_environment_is_passed_by_value_or_by_reference()
+    {
+        var rendered = Chart.TemplateWith("", "extraEnv: [{name: ASPNETCORE_ENVIRONMENT, value: Staging}, {name: OTEL_EXPORTER_OTLP_HEADERS, valueFrom: {secretKeyRef: {name: otel, key: headers}}}]");
+
+        Assert.Contains("OTEL_EXPORTER_OTLP_HEADERS", rendered, StringComparison.Ordinal);
+        Assert.Contains("Staging", rendered, StringComparison.Ordinal);
+    }
 }
