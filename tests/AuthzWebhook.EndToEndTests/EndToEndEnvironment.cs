@@ -67,8 +67,11 @@ public sealed class EndToEndEnvironment : IAsyncLifetime
         _etcd = await Etcd.StartAsync(binaries.Etcd, WorkDirectory);
         var first = KubeApiServer.StartAsync(binaries, _etcd, _clusterPki, webhook, Placement.WebhookFirst, Path.Combine(WorkDirectory, Placement.WebhookFirst.Name));
         var second = KubeApiServer.StartAsync(binaries, _etcd, _clusterPki, webhook, Placement.RbacFirst, Path.Combine(WorkDirectory, Placement.RbacFirst.Name));
-        WebhookFirst = await first;
-        RbacFirst = await second;
+        // Both awaited before either failure is passed on, so that a started one is kept and disposed.
+        await Task.WhenAll(first.ContinueWith(_ => { }, TaskScheduler.Default), second.ContinueWith(_ => { }, TaskScheduler.Default));
+        WebhookFirst = first.IsCompletedSuccessfully ? first.Result : null!;
+        RbacFirst = second.IsCompletedSuccessfully ? second.Result : null!;
+        await Task.WhenAll(first, second);
 
         var probe = await ApproverAsync();
         await Task.WhenAll(WebhookFirst.WaitForTokensAsync(probe.Token), RbacFirst.WaitForTokensAsync(probe.Token));
@@ -114,30 +117,42 @@ public sealed class EndToEndEnvironment : IAsyncLifetime
     /// <summary>Everything the service printed on stdout (decision records), across restarts.</summary>
     public IEnumerable<string> Stdout => _earlierStdout.Concat(Service.Stdout);
 
+    /// <summary>Every step runs whatever the others did, so that one failure never leaves processes running.</summary>
     public async Task DisposeAsync()
     {
-        if (WebhookFirst is not null)
+        var failures = new List<Exception>();
+        async Task StepAsync(Func<Task> step)
         {
-            await WebhookFirst.DisposeAsync();
+            try
+            {
+                await step();
+            }
+            catch (Exception ex)
+            {
+                failures.Add(ex);
+            }
         }
 
-        if (RbacFirst is not null)
+        await StepAsync(async () => { if (WebhookFirst is not null) { await WebhookFirst.DisposeAsync(); } });
+        await StepAsync(async () => { if (RbacFirst is not null) { await RbacFirst.DisposeAsync(); } });
+        await StepAsync(() => { _etcd?.Dispose(); return Task.CompletedTask; });
+        await StepAsync(async () =>
         {
-            await RbacFirst.DisposeAsync();
-        }
-
-        _etcd?.Dispose();
-        if (Service is not null)
-        {
-            await File.WriteAllLinesAsync(Path.Combine(WorkDirectory, "authz-webhook.stdout.jsonl"), Stdout);
-            await File.WriteAllLinesAsync(Path.Combine(WorkDirectory, "authz-webhook.stderr.log"), _earlierStderr.Concat(Service.Stderr));
-            await Service.DisposeAsync();
-        }
-
-        _servers?.Dispose();
-        _clusterPki?.Dispose();
-        EndToEndReport.Write(Path.Combine(WorkDirectory, "..", "e2e.md"));
+            if (Service is not null)
+            {
+                await File.WriteAllLinesAsync(Path.Combine(WorkDirectory, "authz-webhook.stdout.jsonl"), Stdout);
+                await File.WriteAllLinesAsync(Path.Combine(WorkDirectory, "authz-webhook.stderr.log"), _earlierStderr.Concat(Service.Stderr));
+                await Service.DisposeAsync();
+            }
+        });
+        await StepAsync(() => { _servers?.Dispose(); return Task.CompletedTask; });
+        await StepAsync(() => { _clusterPki?.Dispose(); return Task.CompletedTask; });
+        await StepAsync(() => { EndToEndReport.Write(Path.Combine(WorkDirectory, "..", "e2e.md")); return Task.CompletedTask; });
         WebhookPki.Dispose();
+        if (failures.Count > 0)
+        {
+            throw new AggregateException("cleaning up the end-to-end environment", failures);
+        }
     }
 
     private Dictionary<string, string?> ServiceSettings(string database, string redis) => new()

@@ -33,7 +33,16 @@ internal sealed class Etcd : IDisposable
             "--initial-cluster", $"e2e=http://127.0.0.1:{peer}",
         ], Path.Combine(workDirectory, "etcd.log"));
         var etcd = new Etcd(process, data, url);
-        await etcd.WaitHealthyAsync();
+        try
+        {
+            await etcd.WaitHealthyAsync();
+        }
+        catch
+        {
+            etcd.Dispose();
+            throw;
+        }
+
         return etcd;
     }
 

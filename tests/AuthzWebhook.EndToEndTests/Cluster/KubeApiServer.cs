@@ -90,7 +90,17 @@ public sealed class KubeApiServer : IAsyncDisposable
             new Kubectl(binaries.Kubectl, WriteKubeconfig(directory, "admin.kubeconfig", port, pki, pki.AdminCertificatePath, pki.AdminKeyPath), cache),
             new Kubectl(binaries.Kubectl, WriteKubeconfig(directory, "scheduler.kubeconfig", port, pki, pki.SchedulerCertificatePath, pki.SchedulerKeyPath), cache),
             new Kubectl(binaries.Kubectl, WriteKubeconfig(directory, "person.kubeconfig", port, pki, null, null), cache));
-        await server.WaitReadyAsync();
+        try
+        {
+            await server.WaitReadyAsync();
+        }
+        catch
+        {
+            // Never leave an API server running that nobody will stop.
+            await server.DisposeAsync();
+            throw;
+        }
+
         return server;
     }
 
