@@ -77,17 +77,6 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
         return row?.ToElevation();
     }
 
-    /// <summary>Open elevations bound to a ticket, locked in id order so that concurrent closes cannot deadlock.</summary>
-    public static async Task<IReadOnlyList<Elevation>> LockOpenByTicketAsync(NpgsqlTransaction tx, string ticket, CancellationToken cancellationToken)
-    {
-        var rows = await tx.Connection!.QueryAsync<ElevationRow>(new CommandDefinition(
-            $"SELECT {ElevationRow.Columns} FROM elevations WHERE lower(ticket) = lower(@ticket) AND state IN ('pending', 'active') ORDER BY id FOR UPDATE",
-            new { ticket },
-            tx,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return [.. rows.Select(r => r.ToElevation())];
-    }
-
     /// <summary>Elevations whose time is up, skipping rows another replica is already handling.</summary>
     public static async Task<IReadOnlyList<Elevation>> LockDueAsync(NpgsqlTransaction tx, DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
@@ -168,22 +157,6 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
             },
             tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
-
-    /// <summary>True when <paramref name="ticket"/> (in any case) has been closed.</summary>
-    public static Task<bool> IsTicketClosedAsync(NpgsqlTransaction tx, string ticket, CancellationToken cancellationToken) =>
-        tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM closed_tickets WHERE ticket = lower(@ticket))",
-            new { ticket },
-            tx,
-            cancellationToken: cancellationToken));
-
-    /// <summary>Remembers that a ticket is closed; closing it again keeps the first record.</summary>
-    public static Task CloseTicketAsync(NpgsqlTransaction tx, string ticket, DateTimeOffset at, string actor, string reason, CancellationToken cancellationToken) =>
-        tx.Connection!.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO closed_tickets (ticket, closed_at, closed_by, reason) VALUES (lower(@ticket), @at, @actor, @reason) ON CONFLICT DO NOTHING",
-            new { ticket, at = at.UtcDateTime, actor, reason },
-            tx,
-            cancellationToken: cancellationToken));
 
     public static Task<int> CountApprovalsAsync(NpgsqlTransaction tx, Guid id, int round, CancellationToken cancellationToken) =>
         tx.Connection!.ExecuteScalarAsync<int>(new CommandDefinition(
