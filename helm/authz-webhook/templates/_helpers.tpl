@@ -298,6 +298,8 @@ the same empty defaults).
   value: {{ $config.elevations.expiryCheckInterval | quote }}
 - name: AuthzWebhook__Elevations__MinDuration
   value: {{ $config.elevations.minDuration | quote }}
+- name: AuthzWebhook__Elevations__MaxPendingPerUser
+  value: {{ $config.elevations.maxPendingPerUser | int | quote }}
 - name: AuthzWebhook__Management__BindAddress
   value: {{ $config.management.bindAddress | quote }}
 - name: AuthzWebhook__Management__Port

@@ -13,6 +13,7 @@ internal static class ElevationExtensions
             .Validate(o => o.DefaultMaxPending > TimeSpan.Zero && o.DefaultMaxPending <= TimeSpan.FromDays(30), $"{ElevationOptions.Section}:DefaultMaxPending must be more than zero and at most 30 days.")
             .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero && o.ExpiryCheckInterval <= TimeSpan.FromMinutes(5), $"{ElevationOptions.Section}:ExpiryCheckInterval must be more than zero and at most 5 minutes.")
             .Validate(o => o.MinDuration >= TimeSpan.FromSeconds(1), $"{ElevationOptions.Section}:MinDuration must be at least one second.")
+            .Validate(o => o.MaxPendingPerUser is >= 1 and <= 100, $"{ElevationOptions.Section}:MaxPendingPerUser must be between 1 and 100.")
             .ValidateOnStart();
         services.TryAddSingleton<ApiCertificate>();
         services.TryAddSingleton<ElevationStore>();

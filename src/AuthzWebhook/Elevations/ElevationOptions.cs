@@ -13,4 +13,10 @@ internal sealed class ElevationOptions
 
     /// <summary>Shortest duration that may be requested.</summary>
     public TimeSpan MinDuration { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How many requests one person may have waiting for approval at once, so that nobody can flood the approvers'
+    /// channels; requests that auto-approve never wait and are not counted.
+    /// </summary>
+    public int MaxPendingPerUser { get; set; } = 5;
 }

@@ -31,10 +31,19 @@ internal sealed class ElevationService(
         }
 
         var request = validated.Value!;
+        var rule = request.Template.Approval;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        // Taken before the replay check too, so that a retry racing its original is answered as a replay, not counted.
+        await PendingCap.LockAsync(scope.Transaction, caller, cancellationToken).ConfigureAwait(false);
         if (idempotencyKey is not null && await ReplayAsync(scope, caller, idempotencyKey, request.Hash, cancellationToken).ConfigureAwait(false) is { } replay)
         {
             return replay;
+        }
+
+        // A request that auto-approves never waits for approvers, so only those that will are held to the cap.
+        if (!rule.AutoApprove && await PendingCap.RefusalAsync(scope.Transaction, caller, options.Value.MaxPendingPerUser, cancellationToken).ConfigureAwait(false) is { } tooMany)
+        {
+            return tooMany;
         }
 
         if (request.Ticket is { } ticket)
@@ -48,7 +57,6 @@ internal sealed class ElevationService(
             }
         }
 
-        var rule = request.Template.Approval;
         var now = scope.Now;
         var pending = new Elevation(
             Guid.CreateVersion7(now), ElevationState.Pending, request.Template.Name, caller.Username, caller.Groups, request.EligibilityGroup,

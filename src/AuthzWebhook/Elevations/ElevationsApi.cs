@@ -27,6 +27,7 @@ internal static class ElevationsApi
         api.MapPost("/elevations", Create)
             .Accepts<CreateElevationBody>(Json)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Request an elevation (send Idempotency-Key to make retries safe)");
