@@ -213,7 +213,8 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<Elevation>> ListAsync(ElevationListQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Each filter is either unset (NULL) or exact; the keyset condition continues after the previous page's last row.
+        // Each filter is either unset (NULL) or exact; the keyset condition continues after the previous page's last row;
+        // the viewer's condition is ElevationViewer.CanSee.
         var rows = await connection.QueryAsync<ElevationRow>(new CommandDefinition(
             $"""
             SELECT {ElevationRow.Columns} FROM elevations
@@ -221,6 +222,7 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
                AND (@user::text IS NULL OR requester = @user)
                AND (@ticket::text IS NULL OR lower(ticket) = lower(@ticket))
                AND (@afterCreated::timestamptz IS NULL OR (created_at, id) < (@afterCreated, @afterId))
+               AND (@viewer::text IS NULL OR lower(requester) = lower(@viewer) OR requester_subject = @viewerSubject::text OR template = ANY(@viewerTemplates))
              ORDER BY created_at DESC, id DESC
              LIMIT @limit
             """,
@@ -232,6 +234,9 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
                 afterCreated = query.After?.CreatedAt.UtcDateTime,
                 afterId = query.After?.Id ?? Guid.Empty,
                 limit = query.Limit,
+                viewer = query.Viewer?.Username,
+                viewerSubject = query.Viewer?.Subject,
+                viewerTemplates = query.Viewer?.Templates ?? [],
             },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToElevation())];
