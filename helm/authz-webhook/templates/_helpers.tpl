@@ -298,6 +298,14 @@ the same empty defaults).
   value: {{ $config.elevations.expiryCheckInterval | quote }}
 - name: AuthzWebhook__Elevations__MinDuration
   value: {{ $config.elevations.minDuration | quote }}
+- name: AuthzWebhook__Elevations__MaxPendingPerUser
+  value: {{ $config.elevations.maxPendingPerUser | int | quote }}
+- name: AuthzWebhook__Elevations__Visibility
+  value: {{ $config.elevations.visibility | quote }}
+{{- range $i, $group := $config.elevations.viewerGroups }}
+- name: AuthzWebhook__Elevations__ViewerGroups__{{ $i }}
+  value: {{ $group | quote }}
+{{- end }}
 - name: AuthzWebhook__Management__BindAddress
   value: {{ $config.management.bindAddress | quote }}
 - name: AuthzWebhook__Management__Port

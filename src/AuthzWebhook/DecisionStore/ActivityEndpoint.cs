@@ -1,6 +1,7 @@
 using AuthzWebhook.AuditEvents;
 using AuthzWebhook.Elevations;
 using AuthzWebhook.Identity;
+using AuthzWebhook.Policy;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -23,6 +24,8 @@ internal static class ActivityEndpoint
         DecisionReader reader,
         AuditEventStore auditEvents,
         IOptions<AuditReadOptions> options,
+        PolicyProvider policy,
+        IOptions<ElevationOptions> elevationOptions,
         string? decisions_cursor,
         string? audit_events_cursor,
         CancellationToken cancellationToken)
@@ -46,7 +49,8 @@ internal static class ActivityEndpoint
         }
 
         var details = await elevations.GetDetailsAsync(id, cancellationToken).ConfigureAwait(false);
-        if (details is not { } d)
+        // Under involved visibility one the caller may not see is not found, as in GET /elevations/{id}.
+        if (details is not { } d || ElevationViewer.For(caller, policy.Current, elevationOptions.Value)?.CanSee(d.Elevation) == false)
         {
             return ApiResults.Problem(ApiError.NotFound(id));
         }

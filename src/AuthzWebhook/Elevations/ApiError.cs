@@ -27,4 +27,9 @@ internal sealed record ApiError(int Status, string Type, string Title, string De
         "ticket-closed",
         "The ticket is closed",
         $"Ticket {ticket} has been closed, so no elevation can be requested or activated under it. Use the ticket of an open incident.");
+
+    public static ApiError TooManyPending(int open, int max, string requester) => Conflict(
+        "too-many-pending",
+        "Too many requests waiting for approval",
+        $"You have {open} requests waiting for approval, and at most {max} may wait at once. Withdraw one you no longer need (GET /api/v1/elevations?state=pending&user={Uri.EscapeDataString(requester)} lists them; POST /api/v1/elevations/{{id}}/revoke cancels one), or wait until approvers decide.");
 }

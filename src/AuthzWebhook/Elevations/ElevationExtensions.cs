@@ -13,6 +13,9 @@ internal static class ElevationExtensions
             .Validate(o => o.DefaultMaxPending > TimeSpan.Zero && o.DefaultMaxPending <= TimeSpan.FromDays(30), $"{ElevationOptions.Section}:DefaultMaxPending must be more than zero and at most 30 days.")
             .Validate(o => o.ExpiryCheckInterval > TimeSpan.Zero && o.ExpiryCheckInterval <= TimeSpan.FromMinutes(5), $"{ElevationOptions.Section}:ExpiryCheckInterval must be more than zero and at most 5 minutes.")
             .Validate(o => o.MinDuration >= TimeSpan.FromSeconds(1), $"{ElevationOptions.Section}:MinDuration must be at least one second.")
+            .Validate(o => o.MaxPendingPerUser is >= 1 and <= 100, $"{ElevationOptions.Section}:MaxPendingPerUser must be between 1 and 100.")
+            .Validate(o => o.Visibility is ElevationViewer.Involved or ElevationViewer.AllSignedIn, $"{ElevationOptions.Section}:Visibility must be '{ElevationViewer.Involved}' (callers see their own requests and those they may approve) or '{ElevationViewer.AllSignedIn}' (anyone signed in sees every elevation).")
+            .Validate(o => o.ViewerGroups.All(g => !string.IsNullOrWhiteSpace(g)), $"{ElevationOptions.Section}:ViewerGroups must not hold empty group names.")
             .ValidateOnStart();
         services.TryAddSingleton<ApiCertificate>();
         services.TryAddSingleton<ElevationStore>();

@@ -31,18 +31,32 @@ internal sealed class ElevationService(
         }
 
         var request = validated.Value!;
+        var rule = request.Template.Approval;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
+        // Taken before the replay check too, so that a retry racing its original is answered as a replay, not counted.
+        await PendingCap.LockAsync(scope.Transaction, caller, cancellationToken).ConfigureAwait(false);
         if (idempotencyKey is not null && await ReplayAsync(scope, caller, idempotencyKey, request.Hash, cancellationToken).ConfigureAwait(false) is { } replay)
         {
             return replay;
         }
 
-        if (request.Ticket is { } ticket && await ElevationStore.IsTicketClosedAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false))
+        // A request that auto-approves never waits for approvers, so only those that will are held to the cap.
+        if (!rule.AutoApprove && await PendingCap.RefusalAsync(scope.Transaction, caller, options.Value.MaxPendingPerUser, cancellationToken).ConfigureAwait(false) is { } tooMany)
         {
-            return ApiError.TicketClosed(ticket);
+            return tooMany;
         }
 
-        var rule = request.Template.Approval;
+        if (request.Ticket is { } ticket)
+        {
+            // Held until commit: a close of this ticket either committed before (and is seen here) or waits for this
+            // request and then finds it among the open ones.
+            await TicketStore.LockAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false);
+            if (await TicketStore.IsClosedAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false))
+            {
+                return ApiError.TicketClosed(ticket);
+            }
+        }
+
         var now = scope.Now;
         var pending = new Elevation(
             Guid.CreateVersion7(now), ElevationState.Pending, request.Template.Name, caller.Username, caller.Groups, request.EligibilityGroup,
@@ -115,7 +129,7 @@ internal sealed class ElevationService(
 
         if (count >= required)
         {
-            if (e.Ticket is { } ticket && await ElevationStore.IsTicketClosedAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false))
+            if (e.Ticket is { } ticket && await TicketStore.IsClosedAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false))
             {
                 // The incident is over: the request ends here instead of granting.
                 updated = await scope.EndAsync(updated, "system", $"ticket {ticket} is closed", cancellationToken).ConfigureAwait(false);
@@ -270,9 +284,12 @@ internal sealed class ElevationService(
         }
 
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        // Recorded first: a request naming the ticket that commits after this scan can never be activated.
-        await ElevationStore.CloseTicketAsync(scope.Transaction, ticket, scope.Now, caller.Username, reason, cancellationToken).ConfigureAwait(false);
-        var open = await ElevationStore.LockOpenByTicketAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false);
+        // The ticket lock waits for requests naming the ticket that are still being written, so the scan below sees
+        // them; requests that come later wait for this close and then see it. Approvals need no ticket lock: they hold
+        // the elevation's row, which the scan locks too.
+        await TicketStore.LockAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false);
+        await TicketStore.CloseAsync(scope.Transaction, ticket, scope.Now, caller.Username, reason, cancellationToken).ConfigureAwait(false);
+        var open = await TicketStore.LockOpenAsync(scope.Transaction, ticket, cancellationToken).ConfigureAwait(false);
         var ended = new List<Elevation>(open.Count);
         foreach (var e in open)
         {

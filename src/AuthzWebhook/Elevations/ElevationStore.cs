@@ -77,17 +77,6 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
         return row?.ToElevation();
     }
 
-    /// <summary>Open elevations bound to a ticket, locked in id order so that concurrent closes cannot deadlock.</summary>
-    public static async Task<IReadOnlyList<Elevation>> LockOpenByTicketAsync(NpgsqlTransaction tx, string ticket, CancellationToken cancellationToken)
-    {
-        var rows = await tx.Connection!.QueryAsync<ElevationRow>(new CommandDefinition(
-            $"SELECT {ElevationRow.Columns} FROM elevations WHERE lower(ticket) = lower(@ticket) AND state IN ('pending', 'active') ORDER BY id FOR UPDATE",
-            new { ticket },
-            tx,
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return [.. rows.Select(r => r.ToElevation())];
-    }
-
     /// <summary>Elevations whose time is up, skipping rows another replica is already handling.</summary>
     public static async Task<IReadOnlyList<Elevation>> LockDueAsync(NpgsqlTransaction tx, DateTimeOffset now, int limit, CancellationToken cancellationToken)
     {
@@ -169,22 +158,6 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
             tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
 
-    /// <summary>True when <paramref name="ticket"/> (in any case) has been closed.</summary>
-    public static Task<bool> IsTicketClosedAsync(NpgsqlTransaction tx, string ticket, CancellationToken cancellationToken) =>
-        tx.Connection!.ExecuteScalarAsync<bool>(new CommandDefinition(
-            "SELECT EXISTS (SELECT 1 FROM closed_tickets WHERE ticket = lower(@ticket))",
-            new { ticket },
-            tx,
-            cancellationToken: cancellationToken));
-
-    /// <summary>Remembers that a ticket is closed; closing it again keeps the first record.</summary>
-    public static Task CloseTicketAsync(NpgsqlTransaction tx, string ticket, DateTimeOffset at, string actor, string reason, CancellationToken cancellationToken) =>
-        tx.Connection!.ExecuteAsync(new CommandDefinition(
-            "INSERT INTO closed_tickets (ticket, closed_at, closed_by, reason) VALUES (lower(@ticket), @at, @actor, @reason) ON CONFLICT DO NOTHING",
-            new { ticket, at = at.UtcDateTime, actor, reason },
-            tx,
-            cancellationToken: cancellationToken));
-
     public static Task<int> CountApprovalsAsync(NpgsqlTransaction tx, Guid id, int round, CancellationToken cancellationToken) =>
         tx.Connection!.ExecuteScalarAsync<int>(new CommandDefinition(
             "SELECT count(*)::int FROM elevation_approvals WHERE elevation_id = @id AND round = @round",
@@ -240,7 +213,8 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
     public async Task<IReadOnlyList<Elevation>> ListAsync(ElevationListQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        // Each filter is either unset (NULL) or exact; the keyset condition continues after the previous page's last row.
+        // Each filter is either unset (NULL) or exact; the keyset condition continues after the previous page's last row;
+        // the viewer's condition is ElevationViewer.CanSee.
         var rows = await connection.QueryAsync<ElevationRow>(new CommandDefinition(
             $"""
             SELECT {ElevationRow.Columns} FROM elevations
@@ -248,6 +222,7 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
                AND (@user::text IS NULL OR requester = @user)
                AND (@ticket::text IS NULL OR lower(ticket) = lower(@ticket))
                AND (@afterCreated::timestamptz IS NULL OR (created_at, id) < (@afterCreated, @afterId))
+               AND (@viewer::text IS NULL OR lower(requester) = lower(@viewer) OR requester_subject = @viewerSubject::text OR template = ANY(@viewerTemplates))
              ORDER BY created_at DESC, id DESC
              LIMIT @limit
             """,
@@ -259,6 +234,9 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
                 afterCreated = query.After?.CreatedAt.UtcDateTime,
                 afterId = query.After?.Id ?? Guid.Empty,
                 limit = query.Limit,
+                viewer = query.Viewer?.Username,
+                viewerSubject = query.Viewer?.Subject,
+                viewerTemplates = query.Viewer?.Templates ?? [],
             },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToElevation())];

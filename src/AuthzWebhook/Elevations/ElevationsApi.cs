@@ -27,6 +27,7 @@ internal static class ElevationsApi
         api.MapPost("/elevations", Create)
             .Accepts<CreateElevationBody>(Json)
             .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .WithSummary("Request an elevation (send Idempotency-Key to make retries safe)");
@@ -94,7 +95,10 @@ internal static class ElevationsApi
     }
 
     private static async Task<Results<Ok<ElevationPage>, ProblemHttpResult>> List(
+        CallerIdentity caller,
         ElevationStore store,
+        PolicyProvider policy,
+        IOptions<ElevationOptions> options,
         string? state,
         string? user,
         string? ticket,
@@ -133,16 +137,18 @@ internal static class ElevationsApi
         }
 
         // One more than asked for tells whether another page exists without a count query.
-        var rows = await store.ListAsync(new ElevationListQuery(parsedState, user, ticket, size + 1, after), cancellationToken).ConfigureAwait(false);
+        var rows = await store.ListAsync(new ElevationListQuery(parsedState, user, ticket, size + 1, after, ElevationViewer.For(caller, policy.Current, options.Value)), cancellationToken).ConfigureAwait(false);
         var page = rows.Take(size).ToArray();
         var next = rows.Count > size ? new PageCursor(page[^1].CreatedAt, page[^1].Id).ToString() : null;
         return TypedResults.Ok(new ElevationPage([.. page.Select(e => ElevationView.From(e))], next));
     }
 
-    private static async Task<Results<Ok<ElevationView>, ProblemHttpResult>> Get(Guid id, ElevationStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ElevationView>, ProblemHttpResult>> Get(
+        Guid id, CallerIdentity caller, ElevationStore store, PolicyProvider policy, IOptions<ElevationOptions> options, CancellationToken cancellationToken)
     {
         var details = await store.GetDetailsAsync(id, cancellationToken).ConfigureAwait(false);
-        return details is { } d
+        // One the caller may not see answers exactly as one that does not exist, so that ids are not confirmed.
+        return details is { } d && ElevationViewer.For(caller, policy.Current, options.Value)?.CanSee(d.Elevation) != false
             ? TypedResults.Ok(ElevationView.From(d.Elevation, d.Approvals, d.History))
             : ApiResults.Problem(ApiError.NotFound(id));
     }

@@ -57,7 +57,9 @@ public sealed class DecisionsApiTests(TestServers servers) : IntegrationTest(ser
         Assert.Equal(5, activity.Body.GetProperty("decisions").GetArrayLength());
         Assert.Equal("pods", Assert.Single(activity.Body.GetProperty("audit_events").EnumerateArray()).GetProperty("objectRef").GetProperty("resource").GetString());
         Assert.Equal("active", activity.Body.GetProperty("elevation").GetProperty("state").GetString());
-        Assert.Equal(HttpStatusCode.Forbidden, (await carol.GetJsonAsync($"/api/v1/elevations/{created.Id}/activity")).Status);
+        // carol is not involved: under the default visibility the elevation is not found for her.
+        Assert.Equal(HttpStatusCode.NotFound, (await carol.GetJsonAsync($"/api/v1/elevations/{created.Id}/activity")).Status);
+        Assert.Equal(HttpStatusCode.Forbidden, (await bob.GetJsonAsync($"/api/v1/elevations/{created.Id}/activity")).Status);
 
         // Someone with write access to the database turns a no-opinion into an allow: the chain check names the record.
         await ExecuteAsync($"UPDATE decisions SET record = replace(record::text, '\"decision\":\"no_opinion\"', '\"decision\":\"allow\"')::json WHERE decision_id = '{other.DecisionId}'");
