@@ -35,7 +35,7 @@ internal sealed class ElevationService(
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
         // Taken before the replay check too, so that a retry racing its original is answered as a replay, not counted.
         await PendingCap.LockAsync(scope.Transaction, caller, cancellationToken).ConfigureAwait(false);
-        if (idempotencyKey is not null && await ReplayAsync(scope, caller, idempotencyKey, request.Hash, cancellationToken).ConfigureAwait(false) is { } replay)
+        if (idempotencyKey is not null && await IdempotentReplay.FindAsync(scope, caller, idempotencyKey, request.Hash, cancellationToken).ConfigureAwait(false) is { } replay)
         {
             return replay;
         }
@@ -68,7 +68,7 @@ internal sealed class ElevationService(
         if (inserted is null)
         {
             // Another request with the same key committed first; this one answers like a replay of it.
-            return await ReplayAsync(scope, caller, idempotencyKey!, request.Hash, cancellationToken).ConfigureAwait(false)
+            return await IdempotentReplay.FindAsync(scope, caller, idempotencyKey!, request.Hash, cancellationToken).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("idempotency key conflict without a stored elevation");
         }
 
@@ -89,7 +89,7 @@ internal sealed class ElevationService(
         // One policy for the whole decision: a reload half-way must not mix the rules of two versions.
         var current = policy.Current;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        var e = await scope.LockAsync(id, cancellationToken).ConfigureAwait(false);
+        var e = VisibleTo(caller, current, await scope.LockAsync(id, cancellationToken).ConfigureAwait(false));
         if (await ApprovalChecks.CheckDecidableAsync(scope, current, e, id, caller, "approve", cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
@@ -154,7 +154,7 @@ internal sealed class ElevationService(
     {
         var current = policy.Current;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        var e = await scope.LockAsync(id, cancellationToken).ConfigureAwait(false);
+        var e = VisibleTo(caller, current, await scope.LockAsync(id, cancellationToken).ConfigureAwait(false));
         if (await ApprovalChecks.CheckDecidableAsync(scope, current, e, id, caller, "reject", cancellationToken).ConfigureAwait(false) is { } refused)
         {
             return refused;
@@ -181,7 +181,7 @@ internal sealed class ElevationService(
     {
         var current = policy.Current;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        var e = await scope.LockAsync(id, cancellationToken).ConfigureAwait(false);
+        var e = VisibleTo(caller, current, await scope.LockAsync(id, cancellationToken).ConfigureAwait(false));
         if (e is null)
         {
             return ApiError.NotFound(id);
@@ -211,7 +211,7 @@ internal sealed class ElevationService(
     {
         var current = policy.Current;
         await using var scope = await BeginAsync(cancellationToken).ConfigureAwait(false);
-        var e = await scope.LockAsync(id, cancellationToken).ConfigureAwait(false);
+        var e = VisibleTo(caller, current, await scope.LockAsync(id, cancellationToken).ConfigureAwait(false));
         if (e is null)
         {
             return ApiError.NotFound(id);
@@ -322,21 +322,10 @@ internal sealed class ElevationService(
     private Task<TransitionScope> BeginAsync(CancellationToken cancellationToken) =>
         TransitionScope.BeginAsync(store, timeProvider, windows, outbox, metrics, logger, cancellationToken);
 
-    /// <summary>The answer to a repeated request: the elevation the first one made, or 422 when the key came with a different body.</summary>
-    private static async Task<Outcome<CreatedElevation>?> ReplayAsync(TransitionScope scope, CallerIdentity caller, string key, string hash, CancellationToken cancellationToken)
-    {
-        var earlier = await ElevationStore.FindByIdempotencyKeyAsync(scope.Transaction, caller.Username, key, cancellationToken).ConfigureAwait(false);
-        if (earlier is not { } found)
-        {
-            return null;
-        }
-
-        return string.Equals(found.RequestHash, hash, StringComparison.Ordinal)
-            ? new CreatedElevation(found.Elevation, Replayed: true)
-            : new ApiError(
-                StatusCodes.Status422UnprocessableEntity,
-                "idempotency-key-reused",
-                "Idempotency-Key already used for a different request",
-                $"Your earlier request with this Idempotency-Key created elevation {found.Elevation.Id} with different content. Use a new key for a new request.");
-    }
+    /// <summary>
+    /// An elevation the caller may not read is, to them, one that does not exist: acting on it answers 404 as reading it
+    /// does, so that no action confirms another person's elevation id.
+    /// </summary>
+    private Elevation? VisibleTo(CallerIdentity caller, AccessPolicy current, Elevation? e) =>
+        e is not null && ElevationViewer.For(caller, current, options.Value) is { } viewer && !viewer.CanSee(e) ? null : e;
 }

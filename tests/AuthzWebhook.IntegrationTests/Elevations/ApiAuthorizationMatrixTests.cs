@@ -25,12 +25,13 @@ public sealed class ApiAuthorizationMatrixTests(TestServers servers) : Integrati
         ("GET /templates", [401, 200, 200, 200, 200, 200]),
         ("POST /elevations", [401, 201, 403, 403, 403, 403]),
         ("GET /elevations", [401, 200, 200, 200, 200, 200]),
-        // Under the default visibility (involved) an uninvolved user is told nothing, not even that the id exists.
+        // Under the default visibility (involved) an uninvolved user is told nothing, not even that the id exists,
+        // whether reading it or acting on it.
         ("GET /elevations/{id}", [401, 200, 404, 200, 200, 200]),
-        ("POST /elevations/{id}/approve", [401, 403, 403, 200, 403, 403]),
-        ("POST /elevations/{id}/reject", [401, 403, 403, 200, 403, 403]),
-        ("POST /elevations/{id}/revoke", [401, 200, 403, 200, 200, 403]),
-        ("POST /elevations/{id}/extend", [401, 200, 403, 403, 403, 403]),
+        ("POST /elevations/{id}/approve", [401, 403, 404, 200, 403, 403]),
+        ("POST /elevations/{id}/reject", [401, 403, 404, 200, 403, 403]),
+        ("POST /elevations/{id}/revoke", [401, 200, 404, 200, 200, 403]),
+        ("POST /elevations/{id}/extend", [401, 200, 404, 403, 403, 403]),
         ("POST /tickets/{ticket}/close", [401, 403, 403, 403, 200, 403]),
         ("GET /decisions", [401, 403, 403, 403, 200, 200]),
         ("GET /decisions/verify", [401, 403, 403, 403, 200, 200]),
@@ -95,7 +96,8 @@ public sealed class ApiAuthorizationMatrixTests(TestServers servers) : Integrati
         Assert.True(closed.Status == HttpStatusCode.OK, closed.ToString());
         Assert.Equal(pending.Id, closed.Body.GetProperty("ended")[0].GetProperty("id").GetGuid());
         Assert.Equal("cancelled", closed.Body.GetProperty("ended")[0].GetProperty("state").GetString());
-        Assert.Equal(HttpStatusCode.Forbidden, approve.Status);
+        // The tool is not involved in the request: to it the request does not exist.
+        Assert.Equal(HttpStatusCode.NotFound, approve.Status);
     }
 
     private static object Request(string ticket) =>

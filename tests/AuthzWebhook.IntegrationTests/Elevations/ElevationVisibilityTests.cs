@@ -52,6 +52,26 @@ public sealed class ElevationVisibilityTests(TestServers servers) : LifecycleTes
     }
 
     [Fact]
+    public async Task Acting_on_an_elevation_one_may_not_see_answers_404_as_for_one_that_does_not_exist()
+    {
+        var server = await StartServerAsync();
+        var alice = Requester(server);
+        var carol = Api(server, Carol, ["developers"]);
+        var pending = await alice.PostJsonAsync(Elevations, PodDebug(reason: "INC-V2 hidden"));
+
+        foreach (var (action, body) in new (string, object)[] { ("approve", new { }), ("reject", new { comment = "no" }), ("revoke", new { reason = "no" }), ("extend", new { duration = "PT10M", reason = "more" }) })
+        {
+            var hidden = await carol.PostJsonAsync($"{Elevations}/{pending.Id}/{action}", body);
+            var unknown = await carol.PostJsonAsync($"{Elevations}/{Guid.NewGuid()}/{action}", body);
+
+            Assert.True(hidden.Status == HttpStatusCode.NotFound, $"{action}: {hidden}");
+            Assert.Equal(unknown.ProblemType, hidden.ProblemType);
+        }
+
+        Assert.Equal("pending", (await alice.GetJsonAsync($"{Elevations}/{pending.Id}")).State);
+    }
+
+    [Fact]
     public async Task All_signed_in_shows_every_elevation_to_anyone_with_a_token()
     {
         var server = await StartServerAsync(overrides: new Dictionary<string, string?> { ["AuthzWebhook:Elevations:Visibility"] = "all-signed-in" });
