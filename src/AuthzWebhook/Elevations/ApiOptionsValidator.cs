@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 
 namespace AuthzWebhook.Elevations;
 
-internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
+internal sealed class ApiOptionsValidator(IHostEnvironment environment) : IValidateOptions<ApiOptions>
 {
     public ValidateOptionsResult Validate(string? name, ApiOptions options)
     {
@@ -21,6 +21,17 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         if (string.IsNullOrWhiteSpace(options.CertificatePath) || string.IsNullOrWhiteSpace(options.KeyPath))
         {
             failures.Add($"{ApiOptions.Section}:CertificatePath and KeyPath are required: the API serves HTTPS only (PEM files, e.g. from a cert-manager Secret).");
+        }
+        else
+        {
+            // Checked here so that a missing file is named among the start-up problems, not met later as a stack trace.
+            foreach (var (key, path) in new[] { ("CertificatePath", options.CertificatePath), ("KeyPath", options.KeyPath) })
+            {
+                if (!File.Exists(Path.GetFullPath(path, environment.ContentRootPath)))
+                {
+                    failures.Add($"{ApiOptions.Section}:{key} names {path}, which does not exist: it must be the API's TLS {(key == "KeyPath" ? "private key" : "certificate")} (PEM).");
+                }
+            }
         }
 
         if (options.CertificateCheckInterval <= TimeSpan.Zero)

@@ -4,10 +4,22 @@ namespace AuthzWebhook.Tests.Elevations;
 
 public sealed class ApiOptionsValidatorTests
 {
+    /// <summary>Where the certificate files of valid options are: the validator checks that they exist.</summary>
+    private static readonly string Directory = CertificateDirectory();
+
+    [Fact]
+    public void Certificate_files_that_do_not_exist_are_named()
+    {
+        var result = Validator().Validate(null, Valid(o => { o.CertificatePath = "/nowhere/tls.crt"; o.KeyPath = "missing.key"; }));
+
+        Assert.Contains("AuthzWebhook:Api:CertificatePath names /nowhere/tls.crt, which does not exist", result.FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("AuthzWebhook:Api:KeyPath names missing.key, which does not exist", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Defaults_with_certificate_files_are_valid()
     {
-        var result = new ApiOptionsValidator().Validate(null, Valid());
+        var result = Validator().Validate(null, Valid());
 
         Assert.True(result.Succeeded, result.FailureMessage);
     }
@@ -23,7 +35,7 @@ public sealed class ApiOptionsValidatorTests
             Valid(o => { o.PermitsPerMinutePerAddress = 1_000_000; o.Cors.AllowedOrigins = ["https://portal.example.com", "https://ops.example.com:8443"]; }),
         })
         {
-            var result = new ApiOptionsValidator().Validate(null, options);
+            var result = Validator().Validate(null, options);
             Assert.True(result.Succeeded, result.FailureMessage);
         }
     }
@@ -77,7 +89,7 @@ public sealed class ApiOptionsValidatorTests
             }
         });
 
-        var result = new ApiOptionsValidator().Validate(null, options);
+        var result = Validator().Validate(null, options);
 
         Assert.True(result.Failed, setting);
         Assert.Contains(expected, result.FailureMessage, StringComparison.Ordinal);
@@ -88,13 +100,24 @@ public sealed class ApiOptionsValidatorTests
     {
         var options = new ApiOptions { BindAddress = "any", Port = 0, PermitsPerMinute = 0, MaxBodyBytes = 0, CertificateCheckInterval = TimeSpan.Zero };
 
-        Assert.Equal(6, new ApiOptionsValidator().Validate(null, options).Failures!.Count());
+        Assert.Equal(6, Validator().Validate(null, options).Failures!.Count());
     }
 
     private static ApiOptions Valid(Action<ApiOptions>? configure = null)
     {
-        var options = new ApiOptions { CertificatePath = "/etc/authz/api/tls.crt", KeyPath = "/etc/authz/api/tls.key" };
+        var options = new ApiOptions { CertificatePath = Path.Combine(Directory, "tls.crt"), KeyPath = "tls.key" };
         configure?.Invoke(options);
         return options;
     }
+
+    private static string CertificateDirectory()
+    {
+        var directory = System.IO.Directory.CreateTempSubdirectory("authz-api-options-").FullName;
+        File.WriteAllText(Path.Combine(directory, "tls.crt"), "certificate");
+        File.WriteAllText(Path.Combine(directory, "tls.key"), "key");
+        return directory;
+    }
+
+    private static ApiOptionsValidator Validator() =>
+        new(new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = Directory });
 }
