@@ -69,7 +69,7 @@ internal static class ActivityEndpoint
             ? await auditEvents.ForElevationAsync(id, eventsAfter, MaxItems, maxBytes, cancellationToken).ConfigureAwait(false)
             : ([], null);
         return TypedResults.Ok(new ActivityView(
-            ElevationView.From(d.Elevation, d.Approvals, d.History),
+            ElevationView.From(d.Elevation, d.Approvals, d.History, d.HistoryTruncated),
             [.. decisions.Select(r => r.Record)],
             moreDecisions,
             [.. events],

@@ -185,8 +185,14 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
         return row?.ToElevation();
     }
 
-    /// <summary>One elevation with its approvals and history, read in one snapshot.</summary>
-    public async Task<(Elevation Elevation, IReadOnlyList<ElevationApproval> Approvals, IReadOnlyList<HistoryEntry> History)?> GetDetailsAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>
+    /// History entries shown with one elevation, the latest ones: each extension adds entries and their number has no
+    /// limit, so that a read stays within a stated memory bound (entries hold a comment of at most 2,000 characters).
+    /// </summary>
+    public const int MaxHistoryShown = 1000;
+
+    /// <summary>One elevation with its approvals and its latest <see cref="MaxHistoryShown"/> history entries (oldest first), read in one snapshot.</summary>
+    public async Task<(Elevation Elevation, IReadOnlyList<ElevationApproval> Approvals, IReadOnlyList<HistoryEntry> History, bool HistoryTruncated)?> GetDetailsAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var tx = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false);
@@ -202,12 +208,20 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
 
         var approvals = await ApprovalsAsync(connection, tx, id, cancellationToken).ConfigureAwait(false);
         var history = await connection.QueryAsync<HistoryRow>(new CommandDefinition(
-            "SELECT at, actor, action, from_state, to_state, comment FROM elevation_history WHERE elevation_id = @id ORDER BY id",
-            new { id },
+            """
+            SELECT at, actor, action, from_state, to_state, comment FROM (
+                SELECT id, at, actor, action, from_state, to_state, comment FROM elevation_history
+                 WHERE elevation_id = @id ORDER BY id DESC LIMIT @limit) latest
+             ORDER BY id
+            """,
+            new { id, limit = MaxHistoryShown + 1 },
             tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         await tx.CommitAsync(cancellationToken).ConfigureAwait(false);
-        return (row.ToElevation(), approvals, [.. history.Select(h => new HistoryEntry(ElevationRow.Utc(h.At), h.Actor, h.Action, h.FromState, h.ToState, h.Comment))]);
+        // One more than shown is read, to know whether any were left out; it is the oldest, so it is the one dropped.
+        var entries = history.ToList();
+        var truncated = entries.Count > MaxHistoryShown;
+        return (row.ToElevation(), approvals, [.. entries.Skip(truncated ? 1 : 0).Select(h => new HistoryEntry(ElevationRow.Utc(h.At), h.Actor, h.Action, h.FromState, h.ToState, h.Comment))], truncated);
     }
 
     public async Task<IReadOnlyList<Elevation>> ListAsync(ElevationListQuery query, CancellationToken cancellationToken)

@@ -21,9 +21,10 @@ internal sealed record ElevationView(
     [property: JsonPropertyName("expires_at")] DateTimeOffset? ExpiresAt,
     [property: JsonPropertyName("ended_at")] DateTimeOffset? EndedAt,
     [property: JsonPropertyName("approvals")] ApprovalView[]? Approvals,
-    [property: JsonPropertyName("history")] HistoryView[]? History)
+    [property: JsonPropertyName("history")] HistoryView[]? History,
+    [property: JsonPropertyName("history_truncated")] bool? HistoryTruncated = null)
 {
-    public static ElevationView From(Elevation e, IReadOnlyList<ElevationApproval>? approvals = null, IReadOnlyList<HistoryEntry>? history = null) => new(
+    public static ElevationView From(Elevation e, IReadOnlyList<ElevationApproval>? approvals = null, IReadOnlyList<HistoryEntry>? history = null, bool? historyTruncated = null) => new(
         e.Id,
         ElevationStates.ToName(e.State),
         e.Template,
@@ -41,5 +42,6 @@ internal sealed record ElevationView(
         e.ExpiresAt,
         e.EndedAt,
         approvals?.Select(a => new ApprovalView(a.Approver, a.Round, a.ApprovedAt, a.Mfa, a.Comment)).ToArray(),
-        history?.Select(h => new HistoryView(h.At, h.Actor, h.Action, h.FromState, h.ToState, h.Comment)).ToArray());
+        history?.Select(h => new HistoryView(h.At, h.Actor, h.Action, h.FromState, h.ToState, h.Comment)).ToArray(),
+        historyTruncated);
 }

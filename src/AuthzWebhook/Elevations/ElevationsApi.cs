@@ -149,7 +149,7 @@ internal static class ElevationsApi
         var details = await store.GetDetailsAsync(id, cancellationToken).ConfigureAwait(false);
         // One the caller may not see answers exactly as one that does not exist, so that ids are not confirmed.
         return details is { } d && ElevationViewer.For(caller, policy.Current, options.Value)?.CanSee(d.Elevation) != false
-            ? TypedResults.Ok(ElevationView.From(d.Elevation, d.Approvals, d.History))
+            ? TypedResults.Ok(ElevationView.From(d.Elevation, d.Approvals, d.History, d.HistoryTruncated))
             : ApiResults.Problem(ApiError.NotFound(id));
     }
 
@@ -232,7 +232,7 @@ internal static class ElevationsApi
         }
 
         var details = await store.GetDetailsAsync(outcome.Value!.Id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(details is { } d ? ElevationView.From(d.Elevation, d.Approvals, d.History) : ElevationView.From(outcome.Value));
+        return TypedResults.Ok(details is { } d ? ElevationView.From(d.Elevation, d.Approvals, d.History, d.HistoryTruncated) : ElevationView.From(outcome.Value));
     }
 
     /// <summary>Approve takes an optional body: none at all means no comment.</summary>
