@@ -79,6 +79,24 @@ public sealed class ElevationSafeguardTests(TestServers servers) : IntegrationTe
     }
 
     [Fact]
+    public async Task Widening_a_template_widens_its_active_elevations_at_once_as_documented()
+    {
+        var server = await StartServerAsync();
+        using var alice = server.CreateApiClient(Idp.TokenFor("alice@example.com", ["sre"]));
+        using var bob = server.CreateApiClient(Idp.TokenFor("bob@example.com", ["sre-leads"]));
+        var created = await alice.PostJsonAsync("/api/v1/elevations", PodDebug("INC-W1"));
+        Assert.Equal("active", (await bob.PostJsonAsync($"/api/v1/elevations/{created.Id}/approve", new { })).State);
+        var readSecret = Reviews.Resource("oidc:alice@example.com", ["oidc:sre"], "get", "secrets", "payments");
+        await EventuallyAsync(async () => (await server.ReviewAsync(Reviews.Resource("oidc:alice@example.com", ["oidc:sre"], "get", "pods", "payments"))).Allowed, TimeSpan.FromSeconds(10), "the window to reach the index");
+        Assert.False((await server.ReviewAsync(readSecret)).Allowed);
+
+        await ReplacePolicyAsync(server, TestPolicies.Standard.Replace("\"pods\", \"pods/log\", \"pods/exec\", \"events\"", "\"pods\", \"pods/log\", \"pods/exec\", \"events\", \"secrets\"", StringComparison.Ordinal));
+
+        // The rules in force apply to the active window: no new approval was asked for (docs/operator-guide.md, Policy changes).
+        Assert.True((await server.ReviewAsync(readSecret)).Allowed);
+    }
+
+    [Fact]
     public async Task A_closed_ticket_in_any_case_ends_its_elevations_and_takes_no_new_ones()
     {
         var server = await StartServerAsync();
