@@ -1,4 +1,5 @@
 using AuthzWebhook.AuditEvents;
+using AuthzWebhook.Commands;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Elevations;
@@ -6,7 +7,6 @@ using AuthzWebhook.Identity;
 using AuthzWebhook.Notifications;
 using AuthzWebhook.Observability;
 using AuthzWebhook.Policy;
-using AuthzWebhook.RbacAudit;
 using AuthzWebhook.Storage.Postgres;
 using AuthzWebhook.Storage.Redis;
 using AuthzWebhook.Webhook;
@@ -21,35 +21,12 @@ namespace AuthzWebhook.Hosting;
 /// <summary>The composition of the whole service, so that Program.cs reads as a table of contents.</summary>
 internal static class HostingExtensions
 {
-    /// <summary>
-    /// Registers the service; with a command (<c>migrate</c>, <c>dev-token</c>, <c>verify-log</c>, <c>correlate</c>,
-    /// <c>rbac-audit</c>) first, only what it needs.
-    /// </summary>
+    /// <summary>Registers the service; with a command first (<see cref="ServiceCommands"/>), only what that command needs.</summary>
     public static WebApplicationBuilder AddAuthzWebhook(this WebApplicationBuilder builder, params string[] args)
     {
-        if (IsMigrateCommand(args))
+        if (ServiceCommands.Find(args) is { } command)
         {
-            builder.Services.AddPostgres();
-            return builder;
-        }
-
-        if (IsDevTokenCommand(args))
-        {
-            builder.Services.AddDevTokenCommand();
-            return builder;
-        }
-
-        if (IsVerifyLogCommand(args) || IsRbacAuditCommand(args))
-        {
-            return builder;
-        }
-
-        if (IsCorrelateCommand(args))
-        {
-            // Its report is on stdout: log lines go to stderr, and only Npgsql's warnings, not a line per query.
-            builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
-            builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
-            builder.Services.AddPostgres();
+            command.Register(builder);
             return builder;
         }
 
@@ -83,23 +60,10 @@ internal static class HostingExtensions
         return builder;
     }
 
-    private static bool IsMigrateCommand(string[] args) => args is ["migrate", ..];
-
-    private static bool IsDevTokenCommand(string[] args) => args is [DevTokenCommand.Name, ..];
-
-    private static bool IsVerifyLogCommand(string[] args) => args is [VerifyLogCommand.Name, ..];
-
-    private static bool IsCorrelateCommand(string[] args) => args is [CorrelateCommand.Name, ..];
-
-    private static bool IsRbacAuditCommand(string[] args) => args is [RbacAuditCommand.Name, ..];
-
-    /// <summary>A one-shot command instead of the service: it serves nothing.</summary>
-    private static bool IsCommand(string[] args) => IsMigrateCommand(args) || IsDevTokenCommand(args) || IsVerifyLogCommand(args) || IsCorrelateCommand(args) || IsRbacAuditCommand(args);
-
-    /// <summary>The request pipeline and endpoints; none with <c>migrate</c>, which serves nothing.</summary>
+    /// <summary>The request pipeline and endpoints; none for a command, which serves nothing.</summary>
     public static WebApplication MapAuthzWebhook(this WebApplication app, params string[] args)
     {
-        if (IsCommand(args))
+        if (ServiceCommands.Find(args) is not null)
         {
             return app;
         }
@@ -162,39 +126,14 @@ internal static class HostingExtensions
     }
 
     /// <summary>
-    /// Runs the service; with <c>migrate</c> only applies <c>sql/</c>, with <c>dev-token</c> only prints a development
-    /// token, with <c>verify-log</c> only checks a decision log's hash chains, with <c>correlate</c> only joins an API server
-    /// audit log with the stored decisions, with <c>rbac-audit</c> only reports standing privileged RBAC bindings. Settings
-    /// and the policy are checked before the service starts (<see cref="StartupProblems"/>).
+    /// Runs the service, or the command the first argument names (<see cref="ServiceCommands"/>). Settings and the policy
+    /// are checked before the service starts (<see cref="StartupProblems"/>).
     /// </summary>
     public static async Task<int> RunAuthzWebhookAsync(this WebApplication app, string[] args)
     {
-        if (IsMigrateCommand(args))
+        if (ServiceCommands.Find(args) is { } command)
         {
-            var runner = app.Services.GetRequiredService<MigrationRunner>();
-            var applied = await runner.ApplyAsync(MigrationRunner.DefaultDirectory, CancellationToken.None).ConfigureAwait(false);
-            await Console.Error.WriteLineAsync($"migrations applied: {applied}").ConfigureAwait(false);
-            return 0;
-        }
-
-        if (IsDevTokenCommand(args))
-        {
-            return await DevTokenCommand.RunAsync(app.Services, args).ConfigureAwait(false);
-        }
-
-        if (IsVerifyLogCommand(args))
-        {
-            return await VerifyLogCommand.RunAsync(args).ConfigureAwait(false);
-        }
-
-        if (IsCorrelateCommand(args))
-        {
-            return await CorrelateCommand.RunAsync(app.Services, args).ConfigureAwait(false);
-        }
-
-        if (IsRbacAuditCommand(args))
-        {
-            return await RbacAuditCommand.RunAsync(args, Console.In, Console.Out, Console.Error).ConfigureAwait(false);
+            return await command.RunAsync(app.Services, args).ConfigureAwait(false);
         }
 
         StartupProblems.CheckBeforeStart(app.Services);

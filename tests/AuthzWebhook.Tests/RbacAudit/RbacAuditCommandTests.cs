@@ -1,4 +1,5 @@
 using System.Text.Json;
+using AuthzWebhook.Commands;
 using AuthzWebhook.Policy;
 using AuthzWebhook.RbacAudit;
 using static AuthzWebhook.Tests.RbacAudit.RbacFixtures;
@@ -16,7 +17,7 @@ public sealed class RbacAuditCommandTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await RbacAuditCommand.RunAsync([RbacAuditCommand.Name, .. args], new StringReader(stdin), output, error);
+        var code = await RbacAuditCommand.RunAsync([RbacAuditCommand.CommandName, .. args], new StringReader(stdin), output, error);
         return (code, output.ToString(), error.ToString());
     }
 

@@ -1,23 +1,25 @@
-namespace AuthzWebhook.Identity;
+using AuthzWebhook.Identity;
+
+namespace AuthzWebhook.Commands;
 
 /// <summary>
 /// <c>dev-token --user alice@example.com --groups sre,oncall [--mfa]</c>: prints a token the local service accepts.
 /// Works only where the development issuer does (Development environment, issuer enabled).
 /// </summary>
-internal static class DevTokenCommand
+internal sealed class DevTokenCommand : IServiceCommand
 {
-    public const string Name = "dev-token";
+    public string Name => "dev-token";
 
-    public static IServiceCollection AddDevTokenCommand(this IServiceCollection services)
+    public void Register(WebApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddOptions<DevelopmentIssuerOptions>().BindConfiguration(DevelopmentIssuerOptions.Section);
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DevelopmentIssuerOptions>, DevelopmentIssuerOptionsValidator>();
         services.AddSingleton<DevelopmentTokenIssuer>();
-        return services;
     }
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args)
+    public async Task<int> RunAsync(IServiceProvider services, string[] args)
     {
         string? user = null;
         var groups = Array.Empty<string>();

@@ -1,18 +1,29 @@
+using AuthzWebhook.AuditEvents;
+using AuthzWebhook.Storage.Postgres;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
-namespace AuthzWebhook.AuditEvents;
+namespace AuthzWebhook.Commands;
 
 /// <summary>
 /// <c>correlate FILE</c> (or <c>-</c> for standard input): joins an API server audit log with the decision records stored
 /// in Postgres and reports how many of the requests the webhook decided have their record. Exit code 0 when it ran,
 /// whatever the join rate; 2 when the file, the settings or the database fail.
 /// </summary>
-internal static class CorrelateCommand
+internal sealed class CorrelateCommand : IServiceCommand
 {
-    public const string Name = "correlate";
+    public string Name => "correlate";
 
-    public static async Task<int> RunAsync(IServiceProvider services, string[] args)
+    public void Register(WebApplicationBuilder builder)
+    {
+        // Its report is on stdout: log lines go to stderr, and only Npgsql's warnings, not a line per query.
+        builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+        builder.Logging.AddFilter("Npgsql", LogLevel.Warning);
+        builder.Services.AddPostgres();
+    }
+
+    public async Task<int> RunAsync(IServiceProvider services, string[] args)
     {
         if (args.Length != 2)
         {
@@ -32,7 +43,7 @@ internal static class CorrelateCommand
         AuditScan scan;
         try
         {
-            scan = args[1] == "-" ? AuditLogReader.Read(ReadLines(Console.In)) : AuditLogReader.Read(File.ReadLines(args[1]));
+            scan = AuditLogReader.Read(CommandInput.Lines(args[1]));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -65,13 +76,5 @@ internal static class CorrelateCommand
     {
         await Console.Error.WriteLineAsync(message).ConfigureAwait(false);
         return 2;
-    }
-
-    private static IEnumerable<string> ReadLines(TextReader reader)
-    {
-        while (reader.ReadLine() is { } line)
-        {
-            yield return line;
-        }
     }
 }

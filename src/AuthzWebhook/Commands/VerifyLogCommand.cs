@@ -1,14 +1,21 @@
-namespace AuthzWebhook.DecisionStore;
+using AuthzWebhook.DecisionStore;
+
+namespace AuthzWebhook.Commands;
 
 /// <summary>
 /// <c>verify-log FILE</c> (or <c>-</c> for standard input): checks the hash chains of a file of decision records and
 /// reports every edit, gap and reorder with its line. Exit code 0 when intact, 1 when not, 2 when the file cannot be read.
 /// </summary>
-internal static class VerifyLogCommand
+internal sealed class VerifyLogCommand : IServiceCommand
 {
-    public const string Name = "verify-log";
+    public string Name => "verify-log";
 
-    public static async Task<int> RunAsync(string[] args)
+    /// <summary>Reads a file: needs nothing registered.</summary>
+    public void Register(WebApplicationBuilder builder)
+    {
+    }
+
+    public async Task<int> RunAsync(IServiceProvider services, string[] args)
     {
         if (args.Length != 2)
         {
@@ -19,9 +26,7 @@ internal static class VerifyLogCommand
         ChainReport report;
         try
         {
-            report = args[1] == "-"
-                ? DecisionChainVerifier.Verify(ReadLines(Console.In))
-                : DecisionChainVerifier.Verify(File.ReadLines(args[1]));
+            report = DecisionChainVerifier.Verify(CommandInput.Lines(args[1]));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -43,13 +48,5 @@ internal static class VerifyLogCommand
             ? $"intact: {report.Records} records, every chain verified"
             : $"NOT intact: {report.Problems.Count} problem(s) in {report.Records} records; the first is at line {report.Problems[0].Line}").ConfigureAwait(false);
         return report.IsIntact ? 0 : 1;
-    }
-
-    private static IEnumerable<string> ReadLines(TextReader reader)
-    {
-        while (reader.ReadLine() is { } line)
-        {
-            yield return line;
-        }
     }
 }

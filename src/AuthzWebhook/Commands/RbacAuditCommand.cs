@@ -1,8 +1,9 @@
 using System.Text.Json;
 using AuthzWebhook.Hosting;
 using AuthzWebhook.Policy;
+using AuthzWebhook.RbacAudit;
 
-namespace AuthzWebhook.RbacAudit;
+namespace AuthzWebhook.Commands;
 
 /// <summary>
 /// <c>rbac-audit FILE [--policy-out POLICY] [--format text|json]</c> (<c>-</c> reads standard input): reports every subject
@@ -11,13 +12,23 @@ namespace AuthzWebhook.RbacAudit;
 /// guardrail for each person's and team's use. Exit code 0 when nothing outside the system needs action, 1 when
 /// something does (so CI can refuse standing access), 2 when the arguments or the input are wrong.
 /// </summary>
-internal static class RbacAuditCommand
+internal sealed class RbacAuditCommand : IServiceCommand
 {
-    public const string Name = "rbac-audit";
+    public const string CommandName = "rbac-audit";
 
     private const string Usage = "usage: rbac-audit FILE [--policy-out POLICY.yaml] [--format text|json]   "
         + "(FILE: kubectl get clusterrolebindings,rolebindings,clusterroles,roles -A -o json; - reads standard input)";
 
+    public string Name => CommandName;
+
+    /// <summary>Reads a file: needs nothing registered.</summary>
+    public void Register(WebApplicationBuilder builder)
+    {
+    }
+
+    public Task<int> RunAsync(IServiceProvider services, string[] args) => RunAsync(args, Console.In, Console.Out, Console.Error);
+
+    /// <summary>With the streams given, so that tests run it without a process.</summary>
     public static async Task<int> RunAsync(string[] args, TextReader stdin, TextWriter stdout, TextWriter stderr)
     {
         if (!TryParse(args, out var input, out var policyOut, out var json, out var problem))
