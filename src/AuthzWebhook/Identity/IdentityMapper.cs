@@ -78,7 +78,9 @@ internal sealed class IdentityMapper(IOptions<IdentityOptions> options, Accepted
         roles |= NameLists.ContainsAny(groups, o.AuditorGroups) ? CallerRoles.Auditor : CallerRoles.None;
         roles |= NameLists.ContainsAny(groups, o.IncidentToolGroups) ? CallerRoles.IncidentTool : CallerRoles.None;
 
-        caller = new CallerIdentity(username, groups, HasMfa(principal, o), roles, person.Length <= 1024 ? person : null);
+        // Entra ID people were keyed by the token's issuer and sub before they were keyed by tenant and object id.
+        var former = issuer.IsEntraId && principal.FindFirst("sub")?.Value is { Length: > 0 } sub ? $"{principal.FindFirst("iss")?.Value}#{sub}" : null;
+        caller = new CallerIdentity(username, groups, HasMfa(principal, o), roles, person.Length <= 1024 ? person : null, former is { Length: <= 1024 } ? former : null);
         problem = null;
         return true;
     }

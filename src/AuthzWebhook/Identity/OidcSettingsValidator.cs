@@ -91,6 +91,11 @@ internal sealed class OidcSettingsValidator(IOptions<DevelopmentIssuerOptions> d
         {
             failures.Add($"{IssuerUrlKey} '{issuerUrl}' does not name the tenant {Section}:TenantId names ({tenant}); Entra ID's issuers contain the tenant id.");
         }
+        else if (!entra && !string.IsNullOrWhiteSpace(options.Authority) && !string.Equals(issuerUrl, options.Authority, StringComparison.Ordinal))
+        {
+            // With IssuerUrl set, only it is compared with a token's iss: it must be the issuer whose keys are trusted.
+            failures.Add($"{IssuerUrlKey} '{issuerUrl}' differs from {Section}:Authority '{options.Authority}': for an OpenID Connect issuer both are its issuer URL, exactly as in its tokens' iss. Make them equal, or leave {IssuerUrlKey} empty.");
+        }
     }
 
     /// <summary>HTTPS, or plain HTTP on the loopback interface only (an identity provider on the same machine).</summary>

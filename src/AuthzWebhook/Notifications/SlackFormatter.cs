@@ -6,7 +6,8 @@ using System.Text.Json;
 namespace AuthzWebhook.Notifications;
 
 /// <summary>
-/// A Slack incoming-webhook message (Mattermost and Rocket.Chat take the same): <c>text</c> is the whole sentence,
+/// A Slack incoming-webhook message (for Slack only: Mattermost and Rocket.Chat take its shape but render <c>text</c> as
+/// Markdown whatever <c>mrkdwn</c> says, which would let user text format itself): <c>text</c> is the whole sentence,
 /// shown in notifications and by clients without blocks; the blocks repeat it and add a context line.
 /// <para>
 /// mrkdwn has no escape for <c>* _ ~ `</c>, so user text is sent only where Slack reads no formatting: the sentence

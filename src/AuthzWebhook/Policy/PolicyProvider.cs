@@ -106,7 +106,16 @@ internal sealed class PolicyProvider(
             return;
         }
 
-        var counts = widened.Select(t => (Template: t, Live: templateUse?.LiveWindows(t) ?? 0)).ToList();
+        // A template new to this policy, with no window under it, widens nothing that is active.
+        var counts = widened.Select(t => (Template: t, Live: templateUse?.LiveWindows(t) ?? 0))
+            .Where(c => previous.Templates.ContainsKey(c.Template) || c.Live > 0 || TemplateWidening.GuardrailsMayLoosen(previous, policy))
+            .ToList();
+        if (counts.Count == 0)
+        {
+            Log.PolicyReloaded(logger, policy.Source, policy.Templates.Count, policy.Guardrails.Length, policy.ContentHash);
+            return;
+        }
+
         var named = string.Join(", ", counts.Select(c => $"{c.Template} ({c.Live} active)"));
         Log.PolicyWidened(logger, policy.Source, policy.ContentHash, named, counts.Sum(c => c.Live));
     }

@@ -259,6 +259,9 @@ public sealed class IdentityMapperTests
         var other = MapJson(JsonSerializer.Serialize(new { email = "bob@contoso.com", tid = "T1", oid = "O2", sub = "pairwise-a" }), Options(), issuer);
 
         Assert.Equal("entra:t1/o1", v2.Subject);
+        // Rows from before this key name the person by the token's issuer and sub.
+        Assert.True(v2.IsSamePerson("someone-else", "https://login.microsoftonline.com/T1/v2.0#pairwise-a"));
+        Assert.False(other.IsSamePerson("someone-else", "https://login.microsoftonline.com/T1/v2.0#pairwise-b"));
         Assert.True(v1.IsSamePerson(v2.Username, v2.Subject));
         Assert.Equal("entra:t1/o2", other.Subject);
     }

@@ -46,10 +46,12 @@ public sealed class OidcSettingsValidatorTests
     }
 
     [Fact]
-    public void A_generic_issuer_needs_no_issuer_url_but_a_given_one_must_be_https()
+    public void A_generic_issuer_needs_no_issuer_url_but_a_given_one_must_be_https_and_the_authority()
     {
         Assert.True(Validate(Generic()).Succeeded);
+        Assert.True(Validate(Generic(), "https://dex.example.com/dex").Succeeded);
         Assert.Contains("https URL", Validate(Generic(), "http://dex.example.com/dex").FailureMessage, StringComparison.Ordinal);
+        Assert.Contains("differs from AuthzWebhook:Oidc:Authority", Validate(Generic(), "https://other.example.com").FailureMessage, StringComparison.Ordinal);
     }
 
     [Fact]

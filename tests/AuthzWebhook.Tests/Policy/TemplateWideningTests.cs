@@ -102,6 +102,63 @@ public sealed class TemplateWideningTests : IDisposable
         Assert.Equal((LogLevel.Information, 1002), (logger.Entries[^1].Level, logger.Entries[^1].EventId));
     }
 
+    private const string Guardrail = """
+
+        guardrails:
+          - name: kube-system-secrets
+            description: Secrets in kube-system are for admins only.
+            mode: enforce
+            except:
+              groups: ["oidc:authz-admins"]
+            namespaces: ["kube-system"]
+            rules:
+              - apiGroups: [""]
+                resources: ["secrets"]
+                verbs: ["*"]
+        """;
+
+    [Theory]
+    [InlineData("mode: enforce|mode: audit")]
+    [InlineData("groups: [\"oidc:authz-admins\"]|groups: [\"oidc:authz-admins\", \"oidc:sre\"]")]
+    [InlineData("namespaces: [\"kube-system\"]|namespaces: [\"kube-sys*\"]")]
+    [InlineData("verbs: [\"*\"]|verbs: [\"get\"]")]
+    public void An_enforced_guardrail_changed_or_switched_to_audit_may_widen_every_template(string edit)
+    {
+        var parts = edit.Split('|');
+        var before = PolicyLoader.Parse(Base + Guardrail, "policy.yaml");
+        var after = PolicyLoader.Parse(Base + Guardrail.Replace(parts[0], parts[1], StringComparison.Ordinal), "policy.yaml");
+
+        Assert.Equal(["pod-debug", "other"], TemplateWidening.WidenedTemplates(before, after));
+    }
+
+    [Fact]
+    public void An_enforced_guardrail_removed_may_widen_every_template_and_one_added_widens_none()
+    {
+        var without = PolicyLoader.Parse(Base, "policy.yaml");
+        var with = PolicyLoader.Parse(Base + Guardrail, "policy.yaml");
+
+        Assert.Equal(["pod-debug", "other"], TemplateWidening.WidenedTemplates(with, without));
+        Assert.Empty(TemplateWidening.WidenedTemplates(without, with));
+    }
+
+    [Fact]
+    public void A_template_back_in_the_policy_warns_when_windows_under_it_are_still_held()
+    {
+        var path = Path.Combine(_directory, "policy.yaml");
+        var logger = new RecordingLogger<PolicyProvider>();
+        using var provider = new PolicyProvider(
+            Options.Create(new PolicyOptions { Path = path }), new HostingEnvironment { ContentRootPath = _directory }, new FakeTimeProvider(), logger, new Use(("other", 2)));
+        var otherStarts = Base.IndexOf("  - name: other", StringComparison.Ordinal);
+        File.WriteAllText(path, Base[..otherStarts]);
+        provider.Reload();
+
+        File.WriteAllText(path, Base.Replace("resources: [\"configmaps\"]", "resources: [\"configmaps\", \"secrets\"]", StringComparison.Ordinal));
+        Assert.True(provider.Reload());
+
+        Assert.Equal(1004, logger.Entries[^1].EventId);
+        Assert.Contains("other (2 active)", logger.Entries[^1].Text, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     private sealed class Use(params (string Template, int Live)[] windows) : ITemplateUse
