@@ -236,7 +236,7 @@ internal sealed class ElevationStore(NpgsqlDataSource dataSource)
                AND (@user::text IS NULL OR requester = @user)
                AND (@ticket::text IS NULL OR lower(ticket) = lower(@ticket))
                AND (@afterCreated::timestamptz IS NULL OR (created_at, id) < (@afterCreated, @afterId))
-               AND (@viewer::text IS NULL OR lower(requester) = lower(@viewer) OR requester_subject = @viewerSubject::text OR template = ANY(@viewerTemplates))
+               AND (@viewer::text IS NULL OR lower(requester COLLATE "C") = lower(@viewer COLLATE "C") OR requester_subject = @viewerSubject::text OR template = ANY(@viewerTemplates))
              ORDER BY created_at DESC, id DESC
              LIMIT @limit
             """,

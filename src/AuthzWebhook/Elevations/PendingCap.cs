@@ -7,6 +7,8 @@ namespace AuthzWebhook.Elevations;
 /// <summary>
 /// <see cref="ElevationOptions.MaxPendingPerUser"/>: how many requests one person may keep waiting for approval. The
 /// count is taken inside the creating transaction under a lock on the person, so parallel requests cannot pass it.
+/// Usernames are folded with the C collation (ASCII letters only), whatever the database's collation: a locale's
+/// wider folding would let a lookalike name (the Kelvin sign for K) count against, and block, someone else.
 /// </summary>
 internal static class PendingCap
 {
@@ -22,7 +24,7 @@ internal static class PendingCap
     public static async Task LockAsync(NpgsqlTransaction tx, CallerIdentity caller, CancellationToken cancellationToken)
     {
         await tx.Connection!.ExecuteAsync(new CommandDefinition(
-            "SELECT pg_advisory_xact_lock(@space, hashtext(lower(@username)))",
+            "SELECT pg_advisory_xact_lock(@space, hashtext(lower(@username COLLATE \"C\")))",
             new { space = UsernameLockSpace, username = caller.Username },
             tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
@@ -40,7 +42,7 @@ internal static class PendingCap
     public static async Task<ApiError?> RefusalAsync(NpgsqlTransaction tx, CallerIdentity caller, int max, CancellationToken cancellationToken)
     {
         var open = await tx.Connection!.ExecuteScalarAsync<int>(new CommandDefinition(
-            "SELECT count(*)::int FROM elevations WHERE state = 'pending' AND (lower(requester) = lower(@username) OR requester_subject = @subject)",
+            "SELECT count(*)::int FROM elevations WHERE state = 'pending' AND (lower(requester COLLATE \"C\") = lower(@username COLLATE \"C\") OR requester_subject = @subject)",
             new { username = caller.Username, subject = caller.Subject },
             tx,
             cancellationToken: cancellationToken)).ConfigureAwait(false);
