@@ -34,4 +34,6 @@ namespace AuthzWebhook.Hosting;
 [JsonSerializable(typeof(RbacAuditView))]
 [JsonSerializable(typeof(DevelopmentIssuerDiscovery))]
 [JsonSerializable(typeof(JsonWebKeySetView))]
+[JsonSerializable(typeof(AuthzWebhook.Explain.ExplainBody))]
+[JsonSerializable(typeof(AuthzWebhook.Explain.ExplainView))]
 internal sealed partial class AuthzJsonContext : JsonSerializerContext;

@@ -3,6 +3,7 @@ using AuthzWebhook.Commands;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.DecisionStore;
 using AuthzWebhook.Elevations;
+using AuthzWebhook.Explain;
 using AuthzWebhook.Identity;
 using AuthzWebhook.Notifications;
 using AuthzWebhook.Observability;
@@ -102,6 +103,7 @@ internal static class HostingExtensions
         app.MapWebhook();
         app.MapAuditSink();
         app.MapElevationsApi();
+        app.MapExplainApi();
         app.MapDecisionsApi();
         app.MapDevelopmentIssuer();
         app.MapManagement();

@@ -19,6 +19,7 @@ public sealed class ApiContractTests(TestServers servers) : LifecycleTest(server
         "/api/v1/elevations/{id}/revoke",
         "/api/v1/elevations/{id}/extend",
         "/api/v1/tickets/{ticket}/close",
+        "/api/v1/explain",
     ];
 
     [Fact]
