@@ -59,7 +59,8 @@ internal static class DecisionReason
             text.Append(" for namespace ").Append(ns);
         }
 
-        return text.Append(" (POST /api/v1/elevations)").ToString();
+        // kubectl prints this as the Forbidden message: the next step, ready to copy, for the first template named.
+        return text.Append("; run: ").Append(RequestCommand.For(requestable[0], ns)).ToString();
     }
 
     public static string Rfc3339(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -212,7 +212,7 @@ internal static class StoreRun
             var reason = kind switch
             {
                 < 70 => DecisionReason.Allowed(id, elevation!.Value, template, now.AddMinutes(20)),
-                < 95 => $"decision {id}: no active elevation covers this request; you may request pod-debug, deploy-rollout, job-rerun for namespace {ns} (POST /api/v1/elevations)",
+                < 95 => $"decision {id}: no active elevation covers this request; you may request pod-debug, deploy-rollout, job-rerun for namespace {ns}; run: kubectl elevate request pod-debug -n {ns} --for 30m --reason \"<why>\"",
                 _ => $"decision {id}: denied by guardrail no-kube-system-secrets: Secrets in kube-system are never granted through elevations",
             };
             var record = new DecisionRecord

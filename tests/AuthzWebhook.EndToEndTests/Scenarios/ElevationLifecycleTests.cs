@@ -30,6 +30,8 @@ public sealed class ElevationLifecycleTests(EndToEndEnvironment env)
         Assert.Matches(@"decision [0-9a-f-]{36}", before.Stderr);
         Assert.Contains("pod-debug", before.Stderr, StringComparison.Ordinal);
         Assert.Contains("break-glass-admin", before.Stderr, StringComparison.Ordinal);
+        // And the command that asks for the first of them, ready to copy.
+        Assert.Contains("run: kubectl elevate request pod-debug -n payments --for 30m", before.Stderr, StringComparison.Ordinal);
 
         var id = await env.Api.RequestAsync(alice, "pod-debug", ["payments"]);
         await env.Api.ApproveAsync(bob, id);

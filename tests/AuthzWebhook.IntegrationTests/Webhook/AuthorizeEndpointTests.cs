@@ -194,6 +194,7 @@ public sealed class AuthorizeEndpointTests(TestServers servers) : IntegrationTes
 
         Assert.Contains("you may request pod-debug, cluster-admin for namespace payments", payments.Reason, StringComparison.Ordinal);
         Assert.Contains("you may request team-admin for namespace team-a", team.Reason, StringComparison.Ordinal);
+        Assert.EndsWith("; run: kubectl elevate request pod-debug -n payments --for 30m --reason \"<why>\"", payments.Reason, StringComparison.Ordinal);
         Assert.Contains("no template you may request would", nobody.Reason, StringComparison.Ordinal);
     }
 

@@ -86,5 +86,5 @@ public sealed class AuditLogReaderTests
         Assert.Equal(AuditedRequest.ResponseComplete, Assert.Single(scan.WithDecision).Stage);
     }
 
-    private static string Reason(Guid id) => $"decision {id}: no active elevation covers this request; you may request pod-debug for namespace payments (POST /api/v1/elevations)";
+    private static string Reason(Guid id) => $"decision {id}: no active elevation covers this request; you may request pod-debug for namespace payments; run: kubectl elevate request pod-debug -n payments --for 30m --reason \"<why>\"";
 }

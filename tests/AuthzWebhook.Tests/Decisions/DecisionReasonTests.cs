@@ -79,5 +79,6 @@ public sealed class DecisionReasonTests
 
         Assert.Contains("you may request t1, t2, t3, t4, t5 and more for namespace payments", reason, StringComparison.Ordinal);
         Assert.DoesNotContain("t6", reason, StringComparison.Ordinal);
+        Assert.EndsWith("; run: kubectl elevate request t1 --for 30m --reason \"<why>\"", reason, StringComparison.Ordinal);
     }
 }
