@@ -28,8 +28,17 @@ internal sealed class ReloadingFiles<T>
         _load = load;
         _reloaded = reloaded;
         _reloadFailed = reloadFailed;
-        var files = ReadFiles();
-        _current = new Snapshot(files, load(files));
+        try
+        {
+            var files = ReadFiles();
+            _current = new Snapshot(files, load(files));
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or InvalidOperationException or ArgumentException)
+        {
+            // Named among the start-up problems rather than met as a stack trace.
+            throw new StartupProblemException($"cannot load {string.Join(", ", paths)}: {ex.Message}", ex);
+        }
+
         _nextCheck = timeProvider.GetTimestamp();
     }
 

@@ -61,6 +61,9 @@ internal static class StartupProblems
             case PolicyValidationException e:
                 problems.AddRange(e.Errors);
                 return true;
+            case StartupProblemException e:
+                problems.Add(e.Message);
+                return true;
             case AggregateException e:
                 return e.InnerExceptions.Count > 0 && e.InnerExceptions.All(inner => Collect(inner, problems));
             // A value that does not convert to its option's type ("Failed to convert configuration value 'x' at

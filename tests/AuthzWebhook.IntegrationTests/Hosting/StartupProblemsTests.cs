@@ -52,6 +52,9 @@ public sealed class StartupProblemsTests(TestServers servers) : IntegrationTest(
     // Checked while the listeners are set up, before the host starts.
     [InlineData("AuthzWebhook:Webhook:CertificatePath", "/nonexistent/tls.crt", "AuthzWebhook:Webhook:CertificatePath names /nonexistent/tls.crt, which does not exist")]
     [InlineData("AuthzWebhook:Webhook:Port", "eighty", "'eighty' at 'AuthzWebhook:Webhook:Port'")]
+    [InlineData("AuthzWebhook:Api:CertificatePath", "/nonexistent/api.crt", "AuthzWebhook:Api:CertificatePath names /nonexistent/api.crt, which does not exist")]
+    // A file that is there but is no PEM: found when the listener's certificates are loaded.
+    [InlineData("AuthzWebhook:Webhook:ClientCaPath", "/proc/version", "AuthzWebhook:Webhook:ClientCaPath holds no PEM certificate")]
     public async Task An_invalid_setting_stops_start_up_with_its_problem_alone_and_exit_code_1(string key, string value, string problem)
     {
         var (exit, stderr) = await StartAsync(TestPolicies.Standard, new Dictionary<string, string?> { [key] = value });
