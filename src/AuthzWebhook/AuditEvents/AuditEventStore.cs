@@ -14,9 +14,10 @@ internal sealed class AuditEventStore(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Stores a batch in one statement. If Postgres refuses it for good (a value it cannot take in one event), each
-    /// event is stored alone, so that only the refused ones are lost and the rest of the batch is kept.
+    /// event is stored alone, so that the rest of the batch is kept, and a refused one is set aside in
+    /// <c>audit_events_rejected</c> as its bytes, so that it is not lost either.
     /// </summary>
-    /// <returns>How many events were newly stored, and how many Postgres refused.</returns>
+    /// <returns>How many events were newly stored, and how many Postgres refused (set aside, or lost if even that failed).</returns>
     public async Task<(int Stored, int Refused)> StoreAsync(IReadOnlyList<(AuditEvent Event, Guid? Elevation)> batch, DateTimeOffset receivedAt, CancellationToken cancellationToken)
     {
         try
@@ -34,13 +35,34 @@ internal sealed class AuditEventStore(NpgsqlDataSource dataSource)
             {
                 stored += await InsertAsync([one], receivedAt, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception ex) when (DecisionStore.PostgresRefusal.IsForGood(ex))
+            catch (Npgsql.PostgresException ex) when (DecisionStore.PostgresRefusal.IsForGood(ex))
             {
                 refused++;
+                await SetAsideAsync(one.Event, receivedAt, ex, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return (stored, refused);
+    }
+
+    /// <summary>Keeps a refused event's bytes; if Postgres refuses even that, the caller's count and log are all that remain.</summary>
+    private async Task SetAsideAsync(AuditEvent refused, DateTimeOffset receivedAt, Npgsql.PostgresException why, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await connection.ExecuteAsync(new CommandDefinition(
+                """
+                INSERT INTO audit_events_rejected (event_key, received_at, sqlstate, error, event)
+                VALUES (@key, @receivedAt, @sqlState, @error, @event)
+                ON CONFLICT (event_key) DO NOTHING
+                """,
+                new { key = refused.Key, receivedAt = receivedAt.UtcDateTime, sqlState = why.SqlState, error = why.MessageText, @event = System.Text.Encoding.UTF8.GetBytes(refused.Json) },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+        catch (Npgsql.PostgresException ex) when (DecisionStore.PostgresRefusal.IsForGood(ex))
+        {
+        }
     }
 
     private async Task<int> InsertAsync(IReadOnlyList<(AuditEvent Event, Guid? Elevation)> batch, DateTimeOffset receivedAt, CancellationToken cancellationToken)

@@ -192,6 +192,8 @@ public sealed class AuditSinkTests(TestServers servers) : IntegrationTest(server
         Assert.Contains("2 newly stored; 1 refused by the database", posted.Text, StringComparison.Ordinal);
         Assert.Equal(2L, await ScalarAsync("SELECT count(*) FROM audit_events"));
         Assert.Equal(0L, await ScalarAsync($"SELECT count(*) FROM audit_events WHERE audit_id = '{refused["auditID"]}'"));
+        // Kept all the same, as the event's bytes, with why.
+        Assert.Equal(1L, await ScalarAsync($"SELECT count(*) FROM audit_events_rejected WHERE sqlstate = '23514' AND convert_from(event, 'UTF8')::json->>'auditID' = '{refused["auditID"]}'"));
     }
 
     private static async Task<(HttpStatusCode Status, string Text)> PostAsync(WebhookServer server, string body)
