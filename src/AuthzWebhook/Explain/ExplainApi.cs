@@ -3,15 +3,18 @@ using AuthzWebhook.Elevations;
 using AuthzWebhook.Hosting;
 using AuthzWebhook.Identity;
 using AuthzWebhook.Policy;
+using AuthzWebhook.Windows;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
 namespace AuthzWebhook.Explain;
 
 /// <summary>
-/// <c>POST /api/v1/explain</c>: would the webhook allow the caller's request now, by which elevation, and if not,
-/// which templates would cover exactly it and the command that asks for one. A dry run of the same engine the webhook
-/// runs, on this replica's view of the windows; it writes no decision record, because the API server asked nothing.
+/// The caller's own access, explained: <c>GET /whoami</c> (the Kubernetes identity their token maps to),
+/// <c>GET /status</c> (the elevations that let them act now, in plain words) and <c>POST /explain</c> (would the webhook
+/// allow this request now, by which elevation, and if not, which templates would cover exactly it and the command that
+/// asks for one: a dry run of the webhook's engine on this replica's view of the windows, recorded nowhere, because the
+/// API server asked nothing).
 /// </summary>
 internal static class ExplainApi
 {
@@ -20,11 +23,36 @@ internal static class ExplainApi
 
     public static IEndpointRouteBuilder MapExplainApi(this IEndpointRouteBuilder app)
     {
-        ApiRoutes.Group(app, "Explain")
-            .MapPost("/explain", Explain)
+        var api = ApiRoutes.Group(app, "Explain");
+        api.MapPost("/explain", Explain)
             .Accepts<ExplainBody>("application/json")
             .WithSummary("Whether your request would be allowed now, by which elevation, or which template to request");
+        api.MapGet("/whoami", WhoAmI).WithSummary("The Kubernetes user and groups your token maps to");
+        api.MapGet("/status", Status).WithSummary("Your elevations in force now, with their rules in plain words and time left");
         return app;
+    }
+
+    private static Ok<WhoAmIView> WhoAmI(CallerIdentity caller) => TypedResults.Ok(new WhoAmIView(
+        caller.Username,
+        ExplainRequestReader.AsApiServerSees(caller),
+        [.. new[] { (caller.IsAdmin, "admin"), (caller.IsAuditor, "auditor"), (caller.IsIncidentTool, "incident-tool") }.Where(r => r.Item1).Select(r => r.Item2)],
+        caller.HasMfa));
+
+    /// <summary>The windows the engine would honour for the caller, judged as it judges them (active, eligibility group carried, template in force).</summary>
+    private static Ok<StatusView> Status(CallerIdentity caller, PolicyProvider policy, ActiveWindowIndex windows, WindowFreshness freshness, TimeProvider timeProvider)
+    {
+        var now = timeProvider.GetUtcNow();
+        var current = policy.Current;
+        var groups = ExplainRequestReader.AsApiServerSees(caller);
+        var held = windows.ForUser(caller.Username).Concat(groups.SelectMany(windows.ForGroup))
+            .Where(w => w.IsActiveAt(now) && NameLists.Contains(groups, w.EligibilityGroup) && current.Templates.ContainsKey(w.Template))
+            .DistinctBy(w => w.Id)
+            .OrderBy(w => w.ExpiresAt)
+            .Select(w => new StatusElevationView(
+                w.Id, w.Template, w.Subject, w.Namespaces, w.ExpiresAt, (long)(w.ExpiresAt - now).TotalSeconds,
+                [.. current.Templates[w.Template].Rules.Select(RulePhrase.Of)]))
+            .ToArray();
+        return TypedResults.Ok(new StatusView(caller.Username, held, !freshness.IsFresh(now)));
     }
 
     private static async Task<Results<Ok<ExplainView>, ProblemHttpResult>> Explain(

@@ -65,7 +65,7 @@ internal static partial class ExplainRequestReader
         var request = new ReviewRequest
         {
             User = caller.Username,
-            Groups = caller.Groups.Contains(Authenticated, StringComparer.Ordinal) ? caller.Groups : [.. caller.Groups, Authenticated],
+            Groups = AsApiServerSees(caller),
             IsResourceRequest = path is null,
             Verb = verb,
             ApiGroup = body.ApiGroup ?? string.Empty,
@@ -77,6 +77,10 @@ internal static partial class ExplainRequestReader
         };
         return (request, errors);
     }
+
+    /// <summary>The caller's groups as the API server sends them in a review: the token's, and <c>system:authenticated</c>.</summary>
+    public static string[] AsApiServerSees(CallerIdentity caller) =>
+        caller.Groups.Contains(Authenticated, StringComparer.Ordinal) ? caller.Groups : [.. caller.Groups, Authenticated];
 
     private static void Check(string? value, string field, bool required, string what, Action<string, string> problem)
     {

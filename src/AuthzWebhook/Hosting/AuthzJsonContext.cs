@@ -36,4 +36,6 @@ namespace AuthzWebhook.Hosting;
 [JsonSerializable(typeof(JsonWebKeySetView))]
 [JsonSerializable(typeof(AuthzWebhook.Explain.ExplainBody))]
 [JsonSerializable(typeof(AuthzWebhook.Explain.ExplainView))]
+[JsonSerializable(typeof(AuthzWebhook.Explain.WhoAmIView))]
+[JsonSerializable(typeof(AuthzWebhook.Explain.StatusView))]
 internal sealed partial class AuthzJsonContext : JsonSerializerContext;

@@ -20,6 +20,8 @@ public sealed class ApiContractTests(TestServers servers) : LifecycleTest(server
         "/api/v1/elevations/{id}/extend",
         "/api/v1/tickets/{ticket}/close",
         "/api/v1/explain",
+        "/api/v1/whoami",
+        "/api/v1/status",
     ];
 
     [Fact]
