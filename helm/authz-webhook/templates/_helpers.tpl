@@ -265,6 +265,16 @@ the same empty defaults).
   value: {{ . | quote }}
 {{- end }}
 {{- end }}
+{{- with .Values.cli }}
+{{- with .clientId }}
+- name: AuthzWebhook__Cli__ClientId
+  value: {{ . | quote }}
+{{- end }}
+{{- range $i, $scope := .scopes }}
+- name: AuthzWebhook__Cli__Scopes__{{ $i }}
+  value: {{ $scope | quote }}
+{{- end }}
+{{- end }}
 {{- if and .Values.oidc.instance (not .Values.identity.issuerUrl) }}
 {{- fail "identity.issuerUrl is required with oidc.instance (Entra ID): the API server's --oidc-issuer-url, https://login.microsoftonline.com/<tenant-id>/v2.0 for v2.0 tokens or https://sts.windows.net/<tenant-id>/ for v1.0; only that token version is accepted" }}
 {{- end }}

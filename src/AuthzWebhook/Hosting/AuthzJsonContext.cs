@@ -38,4 +38,5 @@ namespace AuthzWebhook.Hosting;
 [JsonSerializable(typeof(AuthzWebhook.Explain.ExplainView))]
 [JsonSerializable(typeof(AuthzWebhook.Explain.WhoAmIView))]
 [JsonSerializable(typeof(AuthzWebhook.Explain.StatusView))]
+[JsonSerializable(typeof(AuthzWebhook.Clients.CliConfigView))]
 internal sealed partial class AuthzJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using AuthzWebhook.AuditEvents;
+using AuthzWebhook.Clients;
 using AuthzWebhook.Commands;
 using AuthzWebhook.Decisions;
 using AuthzWebhook.DecisionStore;
@@ -57,6 +58,7 @@ internal static class HostingExtensions
             .AddWebhook()
             .AddIdentity(builder.Configuration)
             .AddElevations()
+            .AddClients()
             .AddTelemetry(builder.Configuration);
         return builder;
     }
@@ -104,6 +106,7 @@ internal static class HostingExtensions
         app.MapAuditSink();
         app.MapElevationsApi();
         app.MapExplainApi();
+        app.MapClientsApi();
         app.MapDecisionsApi();
         app.MapDevelopmentIssuer();
         app.MapManagement();
