@@ -22,6 +22,7 @@ public sealed class ApiContractTests(TestServers servers) : LifecycleTest(server
         "/api/v1/explain",
         "/api/v1/whoami",
         "/api/v1/status",
+        "/api/v1/cli-config",
     ];
 
     [Fact]
