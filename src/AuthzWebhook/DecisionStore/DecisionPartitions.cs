@@ -73,8 +73,13 @@ internal sealed class DecisionPartitions(
                 }
             }
 
+            // What was set aside (records and audit events Postgres refused for good) is kept as long as the records.
             await connection.ExecuteAsync(new CommandDefinition(
-                "DELETE FROM decisions_default WHERE time < @cutoff",
+                """
+                DELETE FROM decisions_default WHERE time < @cutoff;
+                DELETE FROM decisions_rejected WHERE rejected_at < @cutoff;
+                DELETE FROM audit_events_rejected WHERE received_at < @cutoff;
+                """,
                 new { cutoff = cutoff.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc) },
                 transaction,
                 cancellationToken: cancellationToken)).ConfigureAwait(false);
