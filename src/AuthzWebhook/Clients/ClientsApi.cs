@@ -30,7 +30,15 @@ internal static class ClientsApi
             .RequireRateLimiting(ApiRateLimits.Policy)
             .AllowAnonymous()
             .WithTags("Clients")
-            .WithSummary("How kubectl elevate signs in to this service (no token needed)");
+            .WithSummary("How kubectl elevate signs in to this service (no token needed)")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            // The document requires a bearer token everywhere; this operation, asked before there is one, requires none.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.Security = [];
+                return Task.CompletedTask;
+            });
         return app;
     }
 

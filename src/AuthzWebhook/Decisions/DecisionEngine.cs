@@ -82,6 +82,13 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
             }
 
             var template = policy.TemplateList[candidates[i]];
+            // A namespace that is no namespace name (the API server authorizes before it validates names) could never
+            // be requested, and is not to be echoed into the reason as the namespace to request.
+            if (template.Scope == TemplateScope.Namespaced && !KubernetesNames.IsNamespaceName(request.Namespace))
+            {
+                continue;
+            }
+
             if (ScopeCovers(template, request) && template.AllowsNamespace(request.Namespace) && RbacRuleMatcher.AnyAllows(request, template.Rules))
             {
                 result.Add(template);
@@ -119,10 +126,7 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
             return false;
         }
 
-        // The policy in force, not the one at approval, decides: a group since removed from eligibleGroups no longer
-        // qualifies, and a window approved for namespaces never turns cluster-wide because its template changed scope.
-        if (!NameLists.Contains(template.EligibleGroups, window.EligibilityGroup)
-            || (template.Scope == TemplateScope.Cluster && window.Namespaces.Length > 0))
+        if (!StillGrantable(window, template))
         {
             return false;
         }
@@ -135,6 +139,15 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
 
         return RbacRuleMatcher.AnyAllows(request, template.Rules);
     }
+
+    /// <summary>
+    /// Whether the policy in force still lets <paramref name="window"/> grant under <paramref name="template"/> at all: a
+    /// group since removed from eligibleGroups no longer qualifies, and a window approved for namespaces never turns
+    /// cluster-wide because its template changed scope. (Each namespace is still checked per request.)
+    /// </summary>
+    public static bool StillGrantable(ElevationWindow window, AccessTemplate template) =>
+        NameLists.Contains(template.EligibleGroups, window.EligibilityGroup)
+        && !(template.Scope == TemplateScope.Cluster && window.Namespaces.Length > 0);
 
     /// <summary>Namespaced templates, like RoleBindings, never cover cluster-scoped resources or non-resource URLs.</summary>
     private static bool ScopeCovers(AccessTemplate template, ReviewRequest request) =>

@@ -39,7 +39,7 @@ internal static class DecisionReason
             return $"decision {decisionId}: no active elevation covers this request, and no template you may request would";
         }
 
-        var text = new StringBuilder(128)
+        var text = new StringBuilder(256)
             .Append("decision ").Append(decisionId)
             .Append(": no active elevation covers this request; you may request ");
         // The API server shows this in the user's "forbidden" message: a handful of names helps, fifty do not.
@@ -54,13 +54,18 @@ internal static class DecisionReason
             text.Append(" and more");
         }
 
-        if (ns.Length > 0)
+        // Only a namespace name is written: the API server authorizes before it validates names, and the reason is
+        // printed by kubectl, so anything else could fake lines or a command to paste.
+        var validNamespace = KubernetesNames.IsNamespaceName(ns);
+        if (validNamespace)
         {
             text.Append(" for namespace ").Append(ns);
         }
 
         // kubectl prints this as the Forbidden message: the next step, ready to copy, for the first template named.
-        return text.Append("; run: ").Append(RequestCommand.For(requestable[0], ns)).ToString();
+        text.Append("; run: ");
+        RequestCommand.AppendTo(text, requestable[0], validNamespace ? ns : string.Empty);
+        return text.ToString();
     }
 
     public static string Rfc3339(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

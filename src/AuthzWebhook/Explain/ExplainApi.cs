@@ -45,12 +45,17 @@ internal static class ExplainApi
         var current = policy.Current;
         var groups = ExplainRequestReader.AsApiServerSees(caller);
         var held = windows.ForUser(caller.Username).Concat(groups.SelectMany(windows.ForGroup))
-            .Where(w => w.IsActiveAt(now) && NameLists.Contains(groups, w.EligibilityGroup) && current.Templates.ContainsKey(w.Template))
+            .Where(w => w.IsActiveAt(now) && NameLists.Contains(groups, w.EligibilityGroup))
             .DistinctBy(w => w.Id)
-            .OrderBy(w => w.ExpiresAt)
-            .Select(w => new StatusElevationView(
-                w.Id, w.Template, w.Subject, w.Namespaces, w.ExpiresAt, (long)(w.ExpiresAt - now).TotalSeconds,
-                [.. current.Templates[w.Template].Rules.Select(RulePhrase.Of)]))
+            .Select(w => (Window: w, Template: current.Templates.GetValueOrDefault(w.Template)))
+            .Where(h => h.Template is not null && DecisionEngine.StillGrantable(h.Window, h.Template))
+            // The namespaces the policy in force still allows for it, as the engine checks per request.
+            .Select(h => (h.Window, h.Template!, Namespaces: h.Window.Namespaces.Where(h.Template!.AllowsNamespace).ToArray()))
+            .Where(h => h.Item2.Scope == TemplateScope.Cluster || h.Namespaces.Length > 0)
+            .OrderBy(h => h.Window.ExpiresAt)
+            .Select(h => new StatusElevationView(
+                h.Window.Id, h.Window.Template, h.Window.Subject, h.Namespaces, h.Window.ExpiresAt, (long)(h.Window.ExpiresAt - now).TotalSeconds,
+                [.. h.Item2.Rules.Select(RulePhrase.Of)]))
             .ToArray();
         return TypedResults.Ok(new StatusView(caller.Username, held, !freshness.IsFresh(now)));
     }
@@ -62,6 +67,7 @@ internal static class ExplainApi
         DecisionEngine engine,
         TimeProvider timeProvider,
         IOptions<ElevationOptions> options,
+        ILoggerFactory loggers,
         CancellationToken cancellationToken)
     {
         var body = await ApiJson.ReadAsync(request, AuthzJsonContext.Default.ExplainBody, cancellationToken).ConfigureAwait(false);
@@ -79,18 +85,23 @@ internal static class ExplainApi
         // One policy for the whole answer, as for a review.
         var current = policy.Current;
         var decision = engine.Decide(review, current, timeProvider.GetUtcNow());
+        var outcome = decision.Outcome switch { DecisionOutcome.Allow => "allow", DecisionOutcome.Deny => "deny", _ => "no_opinion" };
+        Log.Explained(
+            loggers.CreateLogger(typeof(ExplainApi)), review.User, review.Verb, review.IsResourceRequest ? review.Resource : review.Path, review.Namespace, outcome,
+            decision.Guardrail?.Name ?? "none", decision.AuditGuardrails?.Length ?? 0);
         var requestable = decision.Outcome == DecisionOutcome.NoOpinion && !decision.Degraded
             ? DecisionEngine.RequestableFor(review, current, MaxRequestable)
                 .Select(t => new RequestableView(TemplateView.From(t, options.Value.DefaultMaxPending), RequestCommand.For(t, review.Namespace)))
                 .ToArray()
             : [];
         return TypedResults.Ok(new ExplainView(
-            decision.Outcome switch { DecisionOutcome.Allow => "allow", DecisionOutcome.Deny => "deny", _ => "no_opinion" },
+            outcome,
             review.User,
             review.Groups,
             decision.Window is { } window && decision.Template is { } template ? new ExplainElevationView(window.Id, template.Name, window.ExpiresAt) : null,
             decision.Guardrail is { } guardrail ? View(guardrail) : null,
-            [.. (decision.AuditGuardrails ?? []).Select(View)],
+            // Audit-mode guardrails watch quietly (for alerts and records); only those who read the records learn of them here.
+            caller.IsAdmin || caller.IsAuditor ? [.. (decision.AuditGuardrails ?? []).Select(View)] : [],
             decision.Degraded,
             requestable,
             ExplainSummary.Of(decision, requestable)));

@@ -11,7 +11,7 @@ internal static class ExplainSummary
         { Outcome: DecisionOutcome.Allow, Window: { } w, Template: { } t } =>
             string.Create(CultureInfo.InvariantCulture, $"Allowed now by your elevation {w.Id} (template {t.Name}) until {DecisionReason.Rfc3339(w.ExpiresAt)}."),
         { Outcome: DecisionOutcome.Deny, Guardrail: { } g } =>
-            $"Denied by guardrail {g.Name}: {g.Description} No elevation can allow it; ask the policy's owners if this is wrong.",
+            $"Denied by guardrail {g.Name}{(g.Description.Length == 0 ? string.Empty : ": " + g.Description.TrimEnd('.'))}. No elevation can allow it; ask the policy's owners if this is wrong.",
         { Degraded: true } =>
             "This replica cannot confirm that its view of elevations is current, so it would allow nothing now; RBAC decides. Try again shortly.",
         _ when requestable.Length > 0 =>

@@ -26,6 +26,10 @@ public sealed class CliConfigTests(TestServers servers) : IntegrationTest(server
         Assert.Equal("kubectl-elevate", config.Body.GetProperty("client_id").GetString());
         Assert.Equal(["openid", "offline_access", "email"], config.Body.GetProperty("scopes").EnumerateArray().Select(s => s.GetString() ?? string.Empty).ToArray());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, config.Body.GetProperty("entra_id").ValueKind);
+
+        // Documented as needing no token, where every other operation needs one.
+        var document = await anonymous.GetJsonAsync("/openapi/v1.json");
+        Assert.Equal(0, document.Body.GetProperty("paths").GetProperty("/api/v1/cli-config").GetProperty("get").GetProperty("security").GetArrayLength());
     }
 
     [Fact]

@@ -72,6 +72,20 @@ public sealed class ExplainTests(TestServers servers) : LifecycleTest(servers)
     }
 
     [Fact]
+    public async Task Audit_mode_guardrails_are_named_to_auditors_only()
+    {
+        // The standard policy's audit guardrail, on the group as this service's identity mapping names it.
+        var server = await StartServerAsync(policy: TestPolicies.Standard.Replace("groups: [\"legacy-cluster-admins\"]", "groups: [\"oidc:legacy-cluster-admins\"]", StringComparison.Ordinal));
+        var body = new { verb = "delete", resource = "nodes" };
+
+        var legacy = await Api(server, "legacy@example.com", ["legacy-cluster-admins"]).PostJsonAsync(Explain, body);
+        var auditor = await Api(server, "legacy2@example.com", ["legacy-cluster-admins", "auditors"]).PostJsonAsync(Explain, body);
+
+        Assert.Empty(legacy.Body.GetProperty("audit_guardrails").EnumerateArray());
+        Assert.Equal("legacy-admin-use", Assert.Single(auditor.Body.GetProperty("audit_guardrails").EnumerateArray()).GetProperty("name").GetString());
+    }
+
+    [Fact]
     public async Task A_non_resource_path_is_explained_too()
     {
         var server = await StartServerAsync();

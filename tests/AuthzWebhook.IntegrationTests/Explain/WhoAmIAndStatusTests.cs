@@ -51,4 +51,23 @@ public sealed class WhoAmIAndStatusTests(TestServers servers) : LifecycleTest(se
         Assert.InRange(only.GetProperty("seconds_left").GetInt64(), 60, 20 * 60);
         Assert.Empty(other.Body.GetProperty("elevations").EnumerateArray());
     }
+
+    [Fact]
+    public async Task Status_leaves_out_an_elevation_the_policy_in_force_no_longer_lets_grant()
+    {
+        var server = await StartServerAsync();
+        var alice = Requester(server);
+        await ActivePodDebugAsync(alice, Approver(server));
+        await WaitUntilFreshAsync(server);
+        Assert.Single((await alice.GetJsonAsync("/api/v1/status")).Body.GetProperty("elevations").EnumerateArray());
+
+        // oidc:sre, the group alice was eligible through, is no longer eligible for pod-debug: the engine ignores the window.
+        var provider = server.Service<AuthzWebhook.Policy.PolicyProvider>();
+        var before = provider.Current.ContentHash;
+        await File.WriteAllTextAsync(server.PolicyPath, TestPolicies.Standard.Replace("eligibleGroups: [\"oidc:sre\"]\n    rules:\n      - apiGroups: [\"\"]\n        resources: [\"pods\"", "eligibleGroups: [\"oidc:sre-leads\"]\n    rules:\n      - apiGroups: [\"\"]\n        resources: [\"pods\"", StringComparison.Ordinal));
+        await EventuallyAsync(() => Task.FromResult(provider.Current.ContentHash != before), TimeSpan.FromSeconds(10), "the new policy to load");
+
+        Assert.Empty((await alice.GetJsonAsync("/api/v1/status")).Body.GetProperty("elevations").EnumerateArray());
+        Assert.False((await server.ReviewAsync(Reviews.Resource("oidc:" + Alice, ["oidc:sre"], "get", "pods", "payments"))).Allowed);
+    }
 }

