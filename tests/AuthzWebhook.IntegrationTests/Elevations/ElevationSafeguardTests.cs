@@ -1,6 +1,5 @@
 using System.Net;
 using AuthzWebhook.IntegrationTests.Infrastructure;
-using AuthzWebhook.Policy;
 
 namespace AuthzWebhook.IntegrationTests.Elevations;
 
@@ -47,12 +46,12 @@ public sealed class ElevationSafeguardTests(TestServers servers) : IntegrationTe
         using var alice = server.CreateApiClient(Idp.TokenFor("alice@example.com", ["sre"]));
         using var bob = server.CreateApiClient(Idp.TokenFor("bob@example.com", ["sre-leads"]));
         using var carol = server.CreateApiClient(Idp.TokenFor("carol@example.com", ["sre-leads"], mfa: true));
-        await ReplacePolicyAsync(server, TestPolicies.Standard.Replace("      approvals: 1\n      approverGroups", "      approvals: 2\n      approverGroups", StringComparison.Ordinal));
+        await server.ReplacePolicyAsync(TestPolicies.Standard.Replace("      approvals: 1\n      approverGroups", "      approvals: 2\n      approverGroups", StringComparison.Ordinal));
         var created = await alice.PostJsonAsync("/api/v1/elevations", PodDebug("x"));
         Assert.Equal(HttpStatusCode.OK, (await bob.PostJsonAsync($"/api/v1/elevations/{created.Id}/approve", new { })).Status);
 
         // pod-debug now also requires MFA from approvers; what it grants is unchanged, so the request stands.
-        await ReplacePolicyAsync(server, TestPolicies.Standard.Replace(
+        await server.ReplacePolicyAsync(TestPolicies.Standard.Replace(
             "      approvals: 1\n      approverGroups: [\"oidc:sre-leads\"]\n",
             "      approvals: 2\n      approverGroups: [\"oidc:sre-leads\"]\n      requireMfa: true\n",
             StringComparison.Ordinal));
@@ -70,7 +69,7 @@ public sealed class ElevationSafeguardTests(TestServers servers) : IntegrationTe
         using var bob = server.CreateApiClient(Idp.TokenFor("bob@example.com", ["sre-leads"]));
         var created = await alice.PostJsonAsync("/api/v1/elevations", PodDebug("x"));
 
-        await ReplacePolicyAsync(server, TestPolicies.Standard.Replace("\"pods\", \"pods/log\", \"pods/exec\", \"events\"", "\"pods\", \"pods/log\", \"pods/exec\", \"events\", \"secrets\"", StringComparison.Ordinal));
+        await server.ReplacePolicyAsync(TestPolicies.Standard.Replace("\"pods\", \"pods/log\", \"pods/exec\", \"events\"", "\"pods\", \"pods/log\", \"pods/exec\", \"events\", \"secrets\"", StringComparison.Ordinal));
         var approve = await bob.PostJsonAsync($"/api/v1/elevations/{created.Id}/approve", new { });
 
         Assert.Equal(HttpStatusCode.Conflict, approve.Status);
@@ -90,7 +89,7 @@ public sealed class ElevationSafeguardTests(TestServers servers) : IntegrationTe
         await EventuallyAsync(async () => (await server.ReviewAsync(Reviews.Resource("oidc:alice@example.com", ["oidc:sre"], "get", "pods", "payments"))).Allowed, TimeSpan.FromSeconds(10), "the window to reach the index");
         Assert.False((await server.ReviewAsync(readSecret)).Allowed);
 
-        await ReplacePolicyAsync(server, TestPolicies.Standard.Replace("\"pods\", \"pods/log\", \"pods/exec\", \"events\"", "\"pods\", \"pods/log\", \"pods/exec\", \"events\", \"secrets\"", StringComparison.Ordinal));
+        await server.ReplacePolicyAsync(TestPolicies.Standard.Replace("\"pods\", \"pods/log\", \"pods/exec\", \"events\"", "\"pods\", \"pods/log\", \"pods/exec\", \"events\", \"secrets\"", StringComparison.Ordinal));
 
         // The rules in force apply to the active window: no new approval was asked for (docs/operator-guide.md, Policy changes).
         Assert.True((await server.ReviewAsync(readSecret)).Allowed);
@@ -163,13 +162,4 @@ public sealed class ElevationSafeguardTests(TestServers servers) : IntegrationTe
 
     private static object PodDebug(string ticket) =>
         new { template = "pod-debug", namespaces = new[] { "payments" }, duration = "PT10M", reason = "safeguards", ticket };
-
-    private static async Task ReplacePolicyAsync(WebhookServer server, string yaml)
-    {
-        var provider = server.Service<PolicyProvider>();
-        var before = provider.Current.ContentHash;
-        Assert.NotEqual(File.ReadAllText(server.PolicyPath), yaml);
-        await File.WriteAllTextAsync(server.PolicyPath, yaml);
-        await EventuallyAsync(() => Task.FromResult(provider.Current.ContentHash != before), TimeSpan.FromSeconds(10), "the new policy to load");
-    }
 }

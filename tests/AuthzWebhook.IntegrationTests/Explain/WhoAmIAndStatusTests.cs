@@ -62,10 +62,7 @@ public sealed class WhoAmIAndStatusTests(TestServers servers) : LifecycleTest(se
         Assert.Single((await alice.GetJsonAsync("/api/v1/status")).Body.GetProperty("elevations").EnumerateArray());
 
         // oidc:sre, the group alice was eligible through, is no longer eligible for pod-debug: the engine ignores the window.
-        var provider = server.Service<AuthzWebhook.Policy.PolicyProvider>();
-        var before = provider.Current.ContentHash;
-        await File.WriteAllTextAsync(server.PolicyPath, TestPolicies.Standard.Replace("eligibleGroups: [\"oidc:sre\"]\n    rules:\n      - apiGroups: [\"\"]\n        resources: [\"pods\"", "eligibleGroups: [\"oidc:sre-leads\"]\n    rules:\n      - apiGroups: [\"\"]\n        resources: [\"pods\"", StringComparison.Ordinal));
-        await EventuallyAsync(() => Task.FromResult(provider.Current.ContentHash != before), TimeSpan.FromSeconds(10), "the new policy to load");
+        await server.ReplacePolicyAsync(TestPolicies.Standard.Replace("eligibleGroups: [\"oidc:sre\"]\n    rules:\n      - apiGroups: [\"\"]\n        resources: [\"pods\"", "eligibleGroups: [\"oidc:sre-leads\"]\n    rules:\n      - apiGroups: [\"\"]\n        resources: [\"pods\"", StringComparison.Ordinal));
 
         Assert.Empty((await alice.GetJsonAsync("/api/v1/status")).Body.GetProperty("elevations").EnumerateArray());
         Assert.False((await server.ReviewAsync(Reviews.Resource("oidc:" + Alice, ["oidc:sre"], "get", "pods", "payments"))).Allowed);

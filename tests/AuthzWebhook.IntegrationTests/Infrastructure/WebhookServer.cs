@@ -119,6 +119,36 @@ public sealed class WebhookServer : WebApplicationFactory<Program>
     public T Service<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
+    /// <summary>Replaces the policy file in one rename, as a ConfigMap update does, so that no half-written file is ever read.</summary>
+    public void WritePolicy(string yaml)
+    {
+        File.WriteAllText(PolicyPath + ".new", yaml);
+        File.Move(PolicyPath + ".new", PolicyPath, overwrite: true);
+    }
+
+    /// <summary>Replaces the policy with <paramref name="yaml"/>, which must differ and be valid, and waits until it is in force.</summary>
+    public async Task ReplacePolicyAsync(string yaml)
+    {
+        var provider = Service<AuthzWebhook.Policy.PolicyProvider>();
+        var before = provider.Current.ContentHash;
+        if (string.Equals(await File.ReadAllTextAsync(PolicyPath), yaml, StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("the replacement policy is the policy in force: the edit the test meant did not apply");
+        }
+
+        WritePolicy(yaml);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (provider.Current.ContentHash == before)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the new policy was not loaded within 10 s: {provider.LastError}");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
     /// <summary>Starts the host and waits until its window index has loaded.</summary>
     public async Task StartAsync()
     {

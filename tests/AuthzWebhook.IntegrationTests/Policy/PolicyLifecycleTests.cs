@@ -27,24 +27,16 @@ public sealed class PolicyLifecycleTests(TestServers servers) : IntegrationTest(
         var guarded = Reviews.Resource("oidc:alice@example.com", ["oidc:sre"], "get", "secrets", "kube-system");
         Assert.True((await server.ReviewAsync(guarded)).Denied);
 
-        await ReplaceAsync(server.PolicyPath, TestPolicies.Standard.Replace("mode: enforce", "mode: sometimes", StringComparison.Ordinal));
+        server.WritePolicy(TestPolicies.Standard.Replace("mode: enforce", "mode: sometimes", StringComparison.Ordinal));
         await EventuallyAsync(() => Task.FromResult(provider.LastError is not null), TimeSpan.FromSeconds(5), "the reload error to be noticed");
 
         Assert.Same(original, provider.Current);
         Assert.Contains("guardrails[0].mode", provider.LastError, StringComparison.Ordinal);
         Assert.True((await server.ReviewAsync(guarded)).Denied);
 
-        await ReplaceAsync(server.PolicyPath, TestPolicies.Standard.Replace("mode: enforce", "mode: audit", StringComparison.Ordinal));
+        server.WritePolicy(TestPolicies.Standard.Replace("mode: enforce", "mode: audit", StringComparison.Ordinal));
         await EventuallyAsync(() => Task.FromResult(provider.LastError is null && !ReferenceEquals(original, provider.Current)), TimeSpan.FromSeconds(5), "the good edit to load");
 
         Assert.False((await server.ReviewAsync(guarded)).Denied);
-    }
-
-    /// <summary>Replaces the file in one rename, as a ConfigMap update does, so no half-written file is ever read.</summary>
-    private static async Task ReplaceAsync(string path, string content)
-    {
-        var temporary = path + ".new";
-        await File.WriteAllTextAsync(temporary, content);
-        File.Move(temporary, path, overwrite: true);
     }
 }

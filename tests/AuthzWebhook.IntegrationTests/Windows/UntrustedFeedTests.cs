@@ -1,7 +1,6 @@
 using System.Text.Json;
 using AuthzWebhook.Hosting;
 using AuthzWebhook.IntegrationTests.Infrastructure;
-using AuthzWebhook.Policy;
 using AuthzWebhook.Storage.Redis;
 using AuthzWebhook.Windows;
 using StackExchange.Redis;
@@ -23,17 +22,6 @@ public sealed class UntrustedFeedTests(TestServers servers) : IntegrationTest(se
         var receivers = await redis.GetSubscriber().PublishAsync(
             server.Service<RedisWindowCache>().Channel, JsonSerializer.SerializeToUtf8Bytes(message, AuthzJsonContext.Default.FeedMessage));
         Assert.True(receivers > 0, "nobody listened on the change feed");
-    }
-
-    /// <summary>Replaces the policy file in one rename, as a ConfigMap update does, and waits until it is in force.</summary>
-    private static async Task ReplacePolicyAsync(WebhookServer server, string yaml)
-    {
-        var provider = server.Service<PolicyProvider>();
-        var before = provider.Current.ContentHash;
-        Assert.NotEqual(await File.ReadAllTextAsync(server.PolicyPath), yaml);
-        await File.WriteAllTextAsync(server.PolicyPath + ".new", yaml);
-        File.Move(server.PolicyPath + ".new", server.PolicyPath, overwrite: true);
-        await EventuallyAsync(() => Task.FromResult(provider.Current.ContentHash != before), TimeSpan.FromSeconds(10), "the new policy to load");
     }
 
     [Fact]
@@ -81,7 +69,7 @@ public sealed class UntrustedFeedTests(TestServers servers) : IntegrationTest(se
             UserWindow("oidc:mallory@example.com", "pod-debug", ["payments"], DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromMinutes(5)), default);
         var marker = await writer.CreateAsync(
             UserWindow("oidc:alice@example.com", "pod-debug", ["payments"], DateTimeOffset.UtcNow.AddMinutes(-1), TimeSpan.FromMinutes(5)), default);
-        await ReplacePolicyAsync(server, TestPolicies.Standard.Replace(
+        await server.ReplacePolicyAsync(TestPolicies.Standard.Replace(
             "    scope: namespaced\n    namespaces: [\"*\"]\n", "    scope: cluster\n", StringComparison.Ordinal));
         var elsewhere = Reviews.Resource("oidc:mallory@example.com", ["oidc:sre"], "get", "pods", "kube-system");
         Assert.False((await server.ReviewAsync(elsewhere)).Allowed);
