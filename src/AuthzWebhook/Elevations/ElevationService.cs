@@ -217,45 +217,13 @@ internal sealed class ElevationService(
             return ApiError.NotFound(id);
         }
 
-        // Exactly the requester's identity: the window is theirs, under this username.
-        if (!string.Equals(caller.Username, e.Requester, StringComparison.Ordinal))
+        var checkedExtension = ExtensionChecks.Check(e, caller, body, current, options.Value, scope.Now);
+        if (checkedExtension.Error is { } refused)
         {
-            return ApiError.Forbidden("not-requester", "Only the requester may extend", $"Only {e.Requester}, who requested this elevation, may extend it; ask them, or request your own.");
+            return refused;
         }
 
-        if (e.State != ElevationState.Active || e.IsPastExpiryAt(scope.Now))
-        {
-            return ApiError.Conflict("not-active", "Not active", $"Only active elevations can be extended; this one is {ElevationStates.ToName(e.State)}. Request a new one instead.");
-        }
-
-        if (e.ExtensionDuration is not null)
-        {
-            return ApiError.Conflict("extension-pending", "An extension is already waiting", "An extension of this elevation is waiting for approval; wait for it to be approved or rejected.");
-        }
-
-        if (!current.Templates.TryGetValue(e.Template, out var template) || ElevationRequestValidator.FirstEligibleGroup(caller, template) is null)
-        {
-            return ApiError.Forbidden("not-eligible", "No longer eligible", $"You are no longer eligible for '{e.Template}' under the policy in force, so it cannot be extended.");
-        }
-
-        if (e.TemplateFingerprint is not null && e.TemplateFingerprint != TemplateFingerprint.Of(template))
-        {
-            return ApiError.TemplateChanged(e.Template);
-        }
-
-        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        var reason = ElevationRequestValidator.Text(body.Reason, "reason", required: true, ElevationRequestValidator.MaxReasonLength, errors);
-        var duration = ElevationRequestValidator.Duration(body.Duration, "duration", template.MaxDuration, options.Value.MinDuration, errors);
-        if (duration is { } d && e.ExpiresAt!.Value + d - scope.Now > template.MaxDuration)
-        {
-            errors["duration"] = [$"would leave {IsoDuration.Format(e.ExpiresAt.Value + d - scope.Now)} of access from now; '{template.Name}' allows at most {IsoDuration.Format(template.MaxDuration)} at a time. Extend later, or by less."];
-        }
-
-        if (errors.Count > 0)
-        {
-            return ApiError.Invalid(errors);
-        }
-
+        var (template, duration, reason) = checkedExtension.Value!;
         Elevation updated;
         if (template.Approval.ExtensionRequiresApproval && !template.Approval.AutoApprove)
         {
@@ -263,12 +231,12 @@ internal sealed class ElevationService(
                 scope.Transaction,
                 e with { ExtensionDuration = duration, ExtensionReason = reason, ApprovalRound = e.ApprovalRound + 1, RequiredApprovals = Math.Max(1, template.Approval.RequiredApprovals), UpdatedAt = scope.Now },
                 cancellationToken).ConfigureAwait(false);
-            await scope.RecordAsync(updated, e.State, "extension requested", caller.Username, $"{IsoDuration.Format(duration!.Value)} more: {reason}", NotificationEvents.Requested, cancellationToken).ConfigureAwait(false);
+            await scope.RecordAsync(updated, e.State, "extension requested", caller.Username, $"{IsoDuration.Format(duration)} more: {reason}", NotificationEvents.Requested, cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            updated = await scope.ExtendWindowAsync(e, duration!.Value, cancellationToken).ConfigureAwait(false);
-            await scope.RecordAsync(updated, e.State, "extended", caller.Username, $"{IsoDuration.Format(duration.Value)} more: {reason}", NotificationEvents.Extended, cancellationToken).ConfigureAwait(false);
+            updated = await scope.ExtendWindowAsync(e, duration, cancellationToken).ConfigureAwait(false);
+            await scope.RecordAsync(updated, e.State, "extended", caller.Username, $"{IsoDuration.Format(duration)} more: {reason}", NotificationEvents.Extended, cancellationToken).ConfigureAwait(false);
         }
 
         await scope.CommitAsync(cancellationToken).ConfigureAwait(false);
