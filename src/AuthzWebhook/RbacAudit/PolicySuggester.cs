@@ -81,7 +81,7 @@ internal static class PolicySuggester
             var verbs = rule.Verbs.Where(v => !string.IsNullOrWhiteSpace(v)).ToArray();
             if (rule.ApiGroups.Length > 0 || rule.Resources.Length > 0)
             {
-                var resources = rule.Resources.Where(r => PolicyLoader.ValidateResource(r) is null).ToArray();
+                var resources = rule.Resources.Where(r => PolicyRuleReader.ValidateResource(r) is null).ToArray();
                 foreach (var dropped in rule.Resources.Except(resources))
                 {
                     notes.Add($"left out resource '{dropped}': Kubernetes matches no request with it (only '*' and '*/subresource' are wildcards)");
@@ -99,7 +99,7 @@ internal static class PolicySuggester
 
             if (rule.NonResourceUrls.Length > 0 && clusterWide)
             {
-                var urls = rule.NonResourceUrls.Where(u => PolicyLoader.ValidateNonResourceUrl(u) is null).ToArray();
+                var urls = rule.NonResourceUrls.Where(u => PolicyRuleReader.ValidateNonResourceUrl(u) is null).ToArray();
                 foreach (var dropped in rule.NonResourceUrls.Except(urls))
                 {
                     notes.Add($"left out non-resource URL '{dropped}': not a path or a '*' prefix");
