@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using Microsoft.IdentityModel.Tokens;
+using AuthzWebhook.Hosting;
 
 namespace AuthzWebhook.AuditEvents;
 
@@ -10,46 +9,13 @@ namespace AuthzWebhook.AuditEvents;
 internal readonly record struct AuditEventCursor(DateTimeOffset Time, byte[] Key)
 {
     private const int KeyLength = 32;
-    private const int Length = 8 + KeyLength;
 
-    public override string ToString()
-    {
-        var bytes = new byte[Length];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, Time.UtcTicks);
-        Key.CopyTo(bytes, 8);
-        return Base64UrlEncoder.Encode(bytes);
-    }
+    public override string ToString() => KeysetCursorText.Encode(Time, Key);
 
     public static bool TryParse(string? text, out AuditEventCursor cursor)
     {
-        cursor = default;
-        if (string.IsNullOrEmpty(text) || text.Length > 64)
-        {
-            return false;
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = Base64UrlEncoder.DecodeBytes(text);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        if (bytes.Length != Length)
-        {
-            return false;
-        }
-
-        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes);
-        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
-        {
-            return false;
-        }
-
-        cursor = new AuditEventCursor(new DateTimeOffset(ticks, TimeSpan.Zero), bytes[8..]);
-        return true;
+        var parsed = KeysetCursorText.TryDecode(text, KeyLength, out var time, out var key);
+        cursor = parsed ? new AuditEventCursor(time, key) : default;
+        return parsed;
     }
 }

@@ -74,6 +74,9 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
         }
 
         candidates.Sort();
+        // A namespace that is no namespace name (the API server authorizes before it validates names) could never be
+        // requested, and is not to be echoed into the reason as the namespace to request.
+        var requestableNamespace = KubernetesNames.IsNamespaceName(request.Namespace);
         for (var i = 0; i < candidates.Count && result.Count < limit; i++)
         {
             if (i > 0 && candidates[i] == candidates[i - 1])
@@ -82,9 +85,7 @@ internal sealed class DecisionEngine(ActiveWindowIndex windows, WindowFreshness 
             }
 
             var template = policy.TemplateList[candidates[i]];
-            // A namespace that is no namespace name (the API server authorizes before it validates names) could never
-            // be requested, and is not to be echoed into the reason as the namespace to request.
-            if (template.Scope == TemplateScope.Namespaced && !KubernetesNames.IsNamespaceName(request.Namespace))
+            if (template.Scope == TemplateScope.Namespaced && !requestableNamespace)
             {
                 continue;
             }

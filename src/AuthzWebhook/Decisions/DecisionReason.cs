@@ -64,7 +64,7 @@ internal static class DecisionReason
 
         // kubectl prints this as the Forbidden message: the next step, ready to copy, for the first template named.
         text.Append("; run: ");
-        RequestCommand.AppendTo(text, requestable[0], validNamespace ? ns : string.Empty);
+        RequestCommand.AppendTo(text, requestable[0], ns);
         return text.ToString();
     }
 

@@ -1,5 +1,4 @@
-using System.Buffers.Binary;
-using Microsoft.IdentityModel.Tokens;
+using AuthzWebhook.Hosting;
 
 namespace AuthzWebhook.Elevations;
 
@@ -9,46 +8,19 @@ namespace AuthzWebhook.Elevations;
 /// </summary>
 internal readonly record struct PageCursor(DateTimeOffset CreatedAt, Guid Id)
 {
-    private const int Length = 8 + 16;
+    private const int KeyLength = 16;
 
     public override string ToString()
     {
-        Span<byte> bytes = stackalloc byte[Length];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, CreatedAt.UtcTicks);
-        Id.TryWriteBytes(bytes[8..], bigEndian: true, out _);
-        return Base64UrlEncoder.Encode(bytes.ToArray());
+        Span<byte> id = stackalloc byte[KeyLength];
+        Id.TryWriteBytes(id, bigEndian: true, out _);
+        return KeysetCursorText.Encode(CreatedAt, id);
     }
 
     public static bool TryParse(string? text, out PageCursor cursor)
     {
-        cursor = default;
-        if (string.IsNullOrEmpty(text) || text.Length > 64)
-        {
-            return false;
-        }
-
-        byte[] bytes;
-        try
-        {
-            bytes = Base64UrlEncoder.DecodeBytes(text);
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        if (bytes.Length != Length)
-        {
-            return false;
-        }
-
-        var ticks = BinaryPrimitives.ReadInt64BigEndian(bytes);
-        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
-        {
-            return false;
-        }
-
-        cursor = new PageCursor(new DateTimeOffset(ticks, TimeSpan.Zero), new Guid(bytes.AsSpan(8), bigEndian: true));
-        return true;
+        var parsed = KeysetCursorText.TryDecode(text, KeyLength, out var time, out var key);
+        cursor = parsed ? new PageCursor(time, new Guid(key, bigEndian: true)) : default;
+        return parsed;
     }
 }

@@ -69,10 +69,8 @@ public sealed class TemplateWideningTests : IDisposable
     [Fact]
     public void A_reload_that_widens_a_template_warns_with_the_active_windows_it_reaches()
     {
-        var path = Path.Combine(_directory, "policy.yaml");
-        var logger = new RecordingLogger<PolicyProvider>();
-        using var provider = new PolicyProvider(
-            Options.Create(new PolicyOptions { Path = path }), new HostingEnvironment { ContentRootPath = _directory }, new FakeTimeProvider(), logger, new Use(("pod-debug", 3)));
+        var (path, logger, provider) = Provider(new Use(("pod-debug", 3)));
+        using var disposing = provider;
         File.WriteAllText(path, Base);
         provider.Reload();
 
@@ -89,10 +87,8 @@ public sealed class TemplateWideningTests : IDisposable
     [Fact]
     public void A_reload_that_only_narrows_logs_the_plain_reload_line()
     {
-        var path = Path.Combine(_directory, "policy.yaml");
-        var logger = new RecordingLogger<PolicyProvider>();
-        using var provider = new PolicyProvider(
-            Options.Create(new PolicyOptions { Path = path }), new HostingEnvironment { ContentRootPath = _directory }, new FakeTimeProvider(), logger, new Use(("pod-debug", 3)));
+        var (path, logger, provider) = Provider(new Use(("pod-debug", 3)));
+        using var disposing = provider;
         File.WriteAllText(path, Base);
         provider.Reload();
 
@@ -144,10 +140,8 @@ public sealed class TemplateWideningTests : IDisposable
     [Fact]
     public void A_template_back_in_the_policy_warns_when_windows_under_it_are_still_held()
     {
-        var path = Path.Combine(_directory, "policy.yaml");
-        var logger = new RecordingLogger<PolicyProvider>();
-        using var provider = new PolicyProvider(
-            Options.Create(new PolicyOptions { Path = path }), new HostingEnvironment { ContentRootPath = _directory }, new FakeTimeProvider(), logger, new Use(("other", 2)));
+        var (path, logger, provider) = Provider(new Use(("other", 2)));
+        using var disposing = provider;
         var otherStarts = Base.IndexOf("  - name: other", StringComparison.Ordinal);
         File.WriteAllText(path, Base[..otherStarts]);
         provider.Reload();
@@ -160,6 +154,16 @@ public sealed class TemplateWideningTests : IDisposable
     }
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    /// <summary>A provider of a policy file in this test's directory, logging to a recorder, seeing <paramref name="use"/> as the windows held.</summary>
+    private (string Path, RecordingLogger<PolicyProvider> Logger, PolicyProvider Provider) Provider(ITemplateUse use)
+    {
+        var path = Path.Combine(_directory, "policy.yaml");
+        var logger = new RecordingLogger<PolicyProvider>();
+        var provider = new PolicyProvider(
+            Options.Create(new PolicyOptions { Path = path }), new HostingEnvironment { ContentRootPath = _directory }, new FakeTimeProvider(), logger, use);
+        return (path, logger, provider);
+    }
 
     private sealed class Use(params (string Template, int Live)[] windows) : ITemplateUse
     {
